@@ -1,0 +1,5 @@
+using Portal.Web;
+
+var app = PortalApp.Build(args);
+await PortalApp.PrepareAsync(app);
+app.Run();

@@ -1,0 +1,4 @@
+using Portal.AwsEmulator;
+
+var app = EmulatorApp.Build(args);
+app.Run();
