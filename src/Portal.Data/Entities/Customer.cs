@@ -1,0 +1,16 @@
+namespace Portal.Data.Entities;
+
+/// <summary>A tenant: the organisation that owns hosts. Users of the Customer role belong to exactly one.</summary>
+public class Customer
+{
+    public Guid Id { get; set; } = Guid.NewGuid();
+    public required string Name { get; set; }
+
+    /// <summary>Lower-case, stack-name-safe identifier used in AWS names and tags (portal:customer).</summary>
+    public required string Slug { get; set; }
+
+    public DateTimeOffset CreatedAt { get; set; } = DateTimeOffset.UtcNow;
+
+    public List<Host> Hosts { get; set; } = [];
+    public List<PortalUser> Users { get; set; } = [];
+}

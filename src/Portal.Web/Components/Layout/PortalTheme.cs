@@ -1,0 +1,12 @@
+using MudBlazor;
+
+namespace Portal.Web.Components.Layout;
+
+public static class PortalTheme
+{
+    public static readonly MudTheme Theme = new()
+    {
+        PaletteLight = new PaletteLight { Primary = "#1f5fa8", AppbarBackground = "#1f3b5c" },
+        Typography = new Typography { Default = new DefaultTypography { FontFamily = ["system-ui", "Segoe UI", "Roboto", "Helvetica", "Arial", "sans-serif"] } },
+    };
+}
