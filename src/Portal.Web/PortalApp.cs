@@ -1,9 +1,11 @@
+using Hangfire;
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.EntityFrameworkCore;
 using MudBlazor.Services;
 using Portal.Data;
 using Portal.Data.Entities;
+using Portal.Provisioning.Jobs;
 using Portal.Web.Api;
 using Portal.Web.Auth;
 using Portal.Web.Components;
@@ -15,6 +17,7 @@ namespace Portal.Web;
 public static class PortalApp
 {
     public const string ConnectionStringName = "Portal";
+    public const string JobsDashboardPath = "/operations/jobs";
 
     public static WebApplication Build(string[] args, Action<WebApplicationBuilder>? configure = null)
     {
@@ -35,6 +38,7 @@ public static class PortalApp
         var services = builder.Services;
         services.AddDbContext<PortalDbContext>(options => options.UseNpgsql(connectionString));
         services.AddSingleton(TimeProvider.System);
+        services.AddPortalJobs(builder.Configuration, connectionString);
         services.AddPortalAuthentication();
         services.AddProblemDetails();
         services.AddAntiforgery();
@@ -58,6 +62,12 @@ public static class PortalApp
         app.MapHealthChecks("/health/ready", new HealthCheckOptions { Predicate = check => check.Tags.Contains("ready") });
         app.MapStaticAssets();
         app.MapAccountEndpoints();
+        app.MapHangfireDashboard(JobsDashboardPath, new DashboardOptions
+        {
+            Authorization = [new OperatorDashboardAuthorization()],
+            DashboardTitle = "Portal jobs",
+            AppPath = "/operations",
+        });
         app.MapGroup("/api/v1").RequireAuthorization().MapMeEndpoints().MapTokenEndpoints();
         app.MapRazorComponents<App>().AddInteractiveServerRenderMode();
         return app;

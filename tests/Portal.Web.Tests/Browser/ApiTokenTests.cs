@@ -23,6 +23,7 @@ public sealed class ApiTokenPageTests(PortalFixture fixture) : IClassFixture<Por
     {
         await SignInPage.SignInAsync(page, DemoAccounts.CustomerEmail, DemoAccounts.CustomerPassword);
         await page.GetByTestId("nav-tokens").ClickAsync();
+        await SignInPage.WaitUntilInteractiveAsync(page);
 
         await page.Locator("#token-name").FillAsync("deploy script");
         await page.GetByTestId("create-token").ClickAsync();
@@ -36,6 +37,7 @@ public sealed class ApiTokenPageTests(PortalFixture fixture) : IClassFixture<Por
 
         // Shown once: after a reload the page lists the token but not its value.
         await page.ReloadAsync();
+        await SignInPage.WaitUntilInteractiveAsync(page);
         await Expect(page.GetByTestId("tokens-table")).ToContainTextAsync("deploy script");
         await Expect(page.GetByTestId("new-token-value")).ToHaveCountAsync(0);
         await Expect(page.GetByTestId("tokens-table")).Not.ToContainTextAsync(token);
@@ -52,6 +54,7 @@ public sealed class ApiTokenPageTests(PortalFixture fixture) : IClassFixture<Por
     {
         await SignInPage.SignInAsync(page, DemoAccounts.OperatorEmail, DemoAccounts.OperatorPassword);
         await page.GotoAsync("/account/tokens");
+        await SignInPage.WaitUntilInteractiveAsync(page);
 
         await page.GetByTestId("create-token").ClickAsync();
 

@@ -12,4 +12,8 @@ internal static class SignInPage
         await page.GetByTestId("password").FillAsync(password);
         await page.GetByTestId("sign-in").ClickAsync();
     }
+
+    /// <summary>Interactive pages ignore clicks until their circuit is connected; wait for it.</summary>
+    public static Task WaitUntilInteractiveAsync(IPage page) =>
+        page.Locator("[data-interactive=true]").WaitForAsync();
 }

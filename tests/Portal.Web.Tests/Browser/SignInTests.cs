@@ -87,6 +87,22 @@ public sealed class SignInTests(PortalFixture fixture) : IClassFixture<PortalFix
     }
 
     [Fact]
+    public async Task Only_operators_open_the_job_dashboard()
+    {
+        await SignInPage.SignInAsync(page, DemoAccounts.CustomerEmail, DemoAccounts.CustomerPassword);
+        await Expect(page.GetByRole(AriaRole.Heading, new() { Name = "My hosts" })).ToBeVisibleAsync();
+        var refused = await context.APIRequest.GetAsync(PortalApp.JobsDashboardPath);
+        Assert.Equal(403, refused.Status);
+
+        await context.ClearCookiesAsync();
+        await SignInPage.SignInAsync(page, DemoAccounts.OperatorEmail, DemoAccounts.OperatorPassword);
+        await Expect(page.GetByTestId("nav-jobs")).ToBeVisibleAsync();
+        var dashboard = await page.GotoAsync(PortalApp.JobsDashboardPath);
+        Assert.Equal(200, dashboard!.Status);
+        await Expect(page.Locator("body")).ToContainTextAsync("Portal jobs");
+    }
+
+    [Fact]
     public async Task Sign_out_ends_the_session()
     {
         await SignInPage.SignInAsync(page, DemoAccounts.OperatorEmail, DemoAccounts.OperatorPassword);
