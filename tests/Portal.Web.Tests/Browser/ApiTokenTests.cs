@@ -22,8 +22,9 @@ public sealed class ApiTokenPageTests(PortalFixture fixture) : IClassFixture<Por
     public async Task A_token_created_on_the_page_works_once_shown_and_stops_working_when_revoked()
     {
         await SignInPage.SignInAsync(page, DemoAccounts.CustomerEmail, DemoAccounts.CustomerPassword);
-        await page.GetByTestId("nav-tokens").ClickAsync();
         await SignInPage.WaitUntilInteractiveAsync(page);
+        await page.GetByTestId("nav-tokens").ClickAsync();
+        await Expect(page.GetByRole(AriaRole.Heading, new() { Name = "API tokens" })).ToBeVisibleAsync();
 
         await page.Locator("#token-name").FillAsync("deploy script");
         await page.GetByTestId("create-token").ClickAsync();
