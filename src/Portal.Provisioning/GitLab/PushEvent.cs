@@ -1,0 +1,99 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
+
+namespace Portal.Provisioning.GitLab;
+
+/// <summary>The fields of GitLab's push event the portal uses (GitLab docs: "Webhook events", push events).</summary>
+public sealed record PushEvent(
+    string ObjectKind,
+    string Ref,
+    string Before,
+    string After,
+    string? CheckoutSha,
+    string? UserUsername,
+    string? UserName,
+    string? UserEmail,
+    PushProject Project,
+    IReadOnlyList<PushCommit> Commits,
+    int TotalCommitsCount)
+{
+    private const string BranchRefPrefix = "refs/heads/";
+
+    /// <summary>The branch pushed to, or null for a tag or other ref.</summary>
+    public string? Branch => Ref.StartsWith(BranchRefPrefix, StringComparison.Ordinal) ? Ref[BranchRefPrefix.Length..] : null;
+
+    /// <summary>GitLab sends 40 zeros as "after" when a branch is deleted.</summary>
+    public bool IsBranchDeletion => After.Length > 0 && After.All(c => c == '0');
+
+    /// <summary>The commit the push moved the branch to, with its message and author when GitLab included it.</summary>
+    public PushCommit? HeadCommit => Commits.LastOrDefault(c => c.Id == After) ?? Commits.LastOrDefault();
+}
+
+public sealed record PushProject(long Id, string PathWithNamespace, string? GitHttpUrl, string? WebUrl);
+
+public sealed record PushCommit(string Id, string? Message, string? Title, DateTimeOffset? Timestamp, PushAuthor? Author);
+
+public sealed record PushAuthor(string? Name, string? Email);
+
+/// <summary>Reads a push event body; any problem is a message naming the field, never an exception.</summary>
+public static class PushEventParser
+{
+    private static readonly JsonSerializerOptions Options = new()
+    {
+        PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower,
+        UnmappedMemberHandling = JsonUnmappedMemberHandling.Skip,
+    };
+
+    public static PushEventParseResult Parse(ReadOnlySpan<byte> body)
+    {
+        PushEventBody? parsed;
+        try
+        {
+            parsed = JsonSerializer.Deserialize<PushEventBody>(body, Options);
+        }
+        catch (JsonException e)
+        {
+            return PushEventParseResult.Invalid($"The body is not valid JSON: {e.Message}");
+        }
+        if (parsed is null) return PushEventParseResult.Invalid("The body is empty.");
+
+        var missing = new List<string>();
+        if (string.IsNullOrEmpty(parsed.ObjectKind)) missing.Add("object_kind");
+        if (string.IsNullOrEmpty(parsed.Ref)) missing.Add("ref");
+        if (string.IsNullOrEmpty(parsed.Before)) missing.Add("before");
+        if (string.IsNullOrEmpty(parsed.After)) missing.Add("after");
+        if (parsed.Project is null) missing.Add("project");
+        else
+        {
+            if (parsed.Project.Id is null) missing.Add("project.id");
+            if (string.IsNullOrEmpty(parsed.Project.PathWithNamespace)) missing.Add("project.path_with_namespace");
+        }
+        if (missing.Count > 0) return PushEventParseResult.Invalid($"Missing fields: {string.Join(", ", missing)}.");
+
+        var project = parsed.Project!;
+        return PushEventParseResult.Valid(new PushEvent(
+            parsed.ObjectKind!, parsed.Ref!, parsed.Before!, parsed.After!, parsed.CheckoutSha,
+            parsed.UserUsername, parsed.UserName, parsed.UserEmail,
+            new PushProject(project.Id!.Value, project.PathWithNamespace!, project.GitHttpUrl, project.WebUrl),
+            (parsed.Commits ?? []).Where(c => c.Id is not null)
+                .Select(c => new PushCommit(c.Id!, c.Message, c.Title, c.Timestamp, c.Author is null ? null : new PushAuthor(c.Author.Name, c.Author.Email)))
+                .ToList(),
+            parsed.TotalCommitsCount ?? parsed.Commits?.Count ?? 0));
+    }
+
+    // Wire shapes: everything optional so that a missing field is reported by name rather than thrown.
+    private sealed record PushEventBody(string? ObjectKind, string? Ref, string? Before, string? After, string? CheckoutSha,
+        string? UserUsername, string? UserName, string? UserEmail, ProjectBody? Project, List<CommitBody>? Commits, int? TotalCommitsCount);
+
+    private sealed record ProjectBody(long? Id, string? PathWithNamespace, string? GitHttpUrl, string? WebUrl);
+
+    private sealed record CommitBody(string? Id, string? Message, string? Title, DateTimeOffset? Timestamp, AuthorBody? Author);
+
+    private sealed record AuthorBody(string? Name, string? Email);
+}
+
+public sealed record PushEventParseResult(PushEvent? Event, string? Error)
+{
+    public static PushEventParseResult Valid(PushEvent pushEvent) => new(pushEvent, null);
+    public static PushEventParseResult Invalid(string error) => new(null, error);
+}
