@@ -12,9 +12,11 @@ mkdir -p .local
 
 started_cluster=""
 emulator_pid=""
+portal_pid=""
 cleanup() {
   trap - INT TERM EXIT
-  [[ -n "$emulator_pid" ]] && kill "$emulator_pid" 2>/dev/null && wait "$emulator_pid" 2>/dev/null || true
+  for pid in $portal_pid $emulator_pid; do kill -TERM "$pid" 2>/dev/null || true; done
+  for pid in $portal_pid $emulator_pid; do wait "$pid" 2>/dev/null || true; done
   [[ -n "$started_cluster" ]] && scripts/postgres.sh stop "$PG_DATA"
   echo "run.sh: stopped."
 }
@@ -48,4 +50,7 @@ INFO
 
 ASPNETCORE_ENVIRONMENT=${ASPNETCORE_ENVIRONMENT:-Development} \
 Aws__ServiceUrl=${Aws__ServiceUrl:-$EMULATOR_URL} \
-  dotnet run --no-build --project src/Portal.Web --urls "$PORTAL_URL"
+  dotnet run --no-build --project src/Portal.Web --urls "$PORTAL_URL" &
+portal_pid=$!
+# Waiting (rather than running in the foreground) lets the trap stop everything on Ctrl-C or TERM.
+wait "$portal_pid" || true
