@@ -88,7 +88,8 @@ export function validateTemplate(template, spec) {
     }
   }
 
-  const context = { parameters, conditions, resources, mappings, spec, report };
+  const context = { parameters, conditions, resources, mappings, spec, report, holds: new Set() };
+  const holding = (condition) => new Set(condition === undefined ? [] : [condition]);
   for (const [name, condition] of Object.entries(conditions)) checkIntrinsics(condition, `Conditions.${name}`, context, { inCondition: true });
 
   for (const [logicalId, resource] of Object.entries(resources)) {
@@ -107,14 +108,14 @@ export function validateTemplate(template, spec) {
     if (!type) { report(`${where}.Type`, `unknown resource type ${resource.Type}`); continue; }
     const properties = resource.Properties ?? {};
     if (!isObject(properties)) { report(`${where}.Properties`, 'not a mapping'); continue; }
-    checkProperties(properties, type.properties, `${where}.Properties`, context, resource.Type);
+    checkProperties(properties, type.properties, `${where}.Properties`, { ...context, holds: holding(resource.Condition) }, resource.Type);
   }
 
   for (const [name, output] of Object.entries(template.Outputs ?? {})) {
     const where = `Outputs.${name}`;
     if (!isObject(output) || output.Value === undefined) { report(where, 'an output needs a Value'); continue; }
     if (output.Condition !== undefined && !(output.Condition in conditions)) report(`${where}.Condition`, `unknown condition ${output.Condition}`);
-    checkIntrinsics(output.Value, `${where}.Value`, context, {});
+    checkIntrinsics(output.Value, `${where}.Value`, { ...context, holds: holding(output.Condition) }, {});
     if (output.Export) checkIntrinsics(output.Export, `${where}.Export`, context, {});
   }
   return problems;
@@ -154,7 +155,9 @@ function checkValue(value, type, where, context) {
     checkIntrinsicShape(value, where, context);
     const args = value['Fn::If'];
     if (Array.isArray(args) && args.length === 3) {
-      for (const branch of args.slice(1)) if (!isNoValue(branch)) checkValue(branch, type, where, context);
+      args.slice(1).forEach((branch, index) => {
+        if (!isNoValue(branch)) checkValue(branch, type, where, withBranch(context, args[0], index === 0));
+      });
     }
     return;
   }
@@ -234,6 +237,7 @@ function checkIntrinsicShape(value, where, context, options = {}) {
       if (typeof args !== 'string') report(where, 'Ref expects a name');
       else if (options.inCondition && args in resources) report(where, `conditions may not reference resource ${args}`);
       else if (!(args in parameters) && !(args in resources) && !PSEUDO.has(args)) report(where, `Ref to unknown parameter or resource ${args}`);
+      else if (args in resources) checkConditionalTarget(args, where, context);
       return;
     case 'Condition':
       if (!(args in conditions)) report(where, `unknown condition ${args}`);
@@ -248,7 +252,8 @@ function checkIntrinsicShape(value, where, context, options = {}) {
     case 'Fn::If':
       if (!expectList(3)) return;
       if (!(args[0] in conditions)) report(where, `Fn::If names unknown condition ${args[0]}`);
-      checkIntrinsics(args.slice(1), where, context, options);
+      checkIntrinsics(args[1], where, withBranch(context, args[0], true), options);
+      checkIntrinsics(args[2], where, withBranch(context, args[0], false), options);
       return;
     case 'Fn::Equals':
       if (expectList(2)) checkIntrinsics(args, where, context, options);
@@ -289,12 +294,33 @@ function checkIntrinsicShape(value, where, context, options = {}) {
   }
 }
 
-function checkGetAtt(logicalId, attribute, where, { resources, spec, report }) {
+function checkGetAtt(logicalId, attribute, where, context) {
+  const { resources, spec, report } = context;
   const resource = resources[logicalId];
   if (!resource) { report(where, `Fn::GetAtt on unknown resource ${logicalId}`); return; }
+  checkConditionalTarget(logicalId, where, context);
   if (typeof attribute !== 'string') return;
   const type = spec.resources.get(resource.Type);
   if (type && !(attribute in type.attributes)) report(where, `${resource.Type} has no attribute ${attribute}`);
+}
+
+const withBranch = (context, condition, holds) => ({ ...context, holds: new Set([...context.holds, holds ? condition : `!${condition}`]) });
+
+// A resource created only under a condition may be referenced only where that condition is known to hold:
+// in a resource or output with the same condition, or inside the matching branch of Fn::If.
+function checkConditionalTarget(logicalId, where, { resources, conditions, holds, report }) {
+  const required = resources[logicalId]?.Condition;
+  if (required === undefined || holds === undefined || implied(required, holds, conditions)) return;
+  report(where, `references ${logicalId}, which exists only when ${required} holds; guard it with Fn::If or the same Condition`);
+}
+
+function implied(condition, holds, conditions) {
+  if (holds.has(condition)) return true;
+  const definition = conditions[condition];
+  const negated = definition?.['Fn::Not']?.[0]?.Condition;
+  if (negated !== undefined && holds.has(`!${negated}`)) return true;
+  // A known condition defined as Fn::And implies each condition it lists.
+  return [...holds].some((known) => (conditions[known]?.['Fn::And'] ?? []).some((part) => part?.Condition === condition));
 }
 
 function checkSub(args, where, context, options) {
