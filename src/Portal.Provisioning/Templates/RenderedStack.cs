@@ -27,7 +27,8 @@ public sealed record RenderedStack(
     public const string EnvironmentTag = "portal:environment";
 
     /// <summary>sha256 (hex) of the body and the parameters: equal hashes mean an update would change nothing.</summary>
-    public string TemplateHash { get; } = Hash(TemplateBody, Parameters);
+    /// <remarks>Computed on each read so that a copy made with <c>with</c> never carries a stale hash.</remarks>
+    public string TemplateHash => Hash(TemplateBody, Parameters);
 
     public string? Parameter(string key) => Parameters.FirstOrDefault(p => p.Key == key)?.Value;
 
