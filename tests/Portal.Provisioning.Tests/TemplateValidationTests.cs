@@ -56,7 +56,7 @@ public class TemplateValidationTests
             var good = Path.Combine(directory.FullName, "good.yaml");
             var bad = Path.Combine(directory.FullName, "bad.yaml");
             File.WriteAllText(good, template);
-            File.WriteAllText(bad, ReplaceOnce(template, correct, broken));
+            File.WriteAllText(bad, Text.ReplaceOnce(template, correct, broken));
 
             var (goodExit, goodOutput) = CfnValidator.Validate(good);
             var (badExit, badOutput) = CfnValidator.Validate(bad);
@@ -69,12 +69,5 @@ public class TemplateValidationTests
         {
             directory.Delete(recursive: true);
         }
-    }
-
-    private static string ReplaceOnce(string text, string oldValue, string newValue)
-    {
-        var index = text.IndexOf(oldValue, StringComparison.Ordinal);
-        Assert.True(index >= 0, $"'{oldValue}' not in the template");
-        return text[..index] + newValue + text[(index + oldValue.Length)..];
     }
 }
