@@ -23,6 +23,7 @@ public class TemplateValidationTests
     [InlineData("Type: AWS::KMS::Alias", "Type: AWS::KMS::Alais", "Resources.Alias.Type: unknown resource type AWS::KMS::Alais")]
     [InlineData("Condition: Rotate", "Condition: Rotation", "Resources.Key.Condition: unknown condition Rotation")]
     [InlineData("KeyArn:\n    Condition: Rotate\n", "KeyArn:\n", "Outputs.KeyArn.Value: references Key, which exists only when Rotate holds")]
+    [InlineData("AliasName: alias/test", "AliasName: !Sub \"alias/${Alias}\"", "Resources: circular dependency: Alias -> Alias")]
     public void The_validator_names_the_template_resource_and_property_of_a_mistake(string correct, string broken, string expected)
     {
         const string template = """

@@ -111,6 +111,9 @@ export function validateTemplate(template, spec) {
     checkProperties(properties, type.properties, `${where}.Properties`, { ...context, holds: holding(resource.Condition) }, resource.Type);
   }
 
+  const cycle = findCycle(resources);
+  if (cycle) report('Resources', `circular dependency: ${cycle.join(' -> ')}`);
+
   for (const [name, output] of Object.entries(template.Outputs ?? {})) {
     const where = `Outputs.${name}`;
     if (!isObject(output) || output.Value === undefined) { report(where, 'an output needs a Value'); continue; }
@@ -340,6 +343,51 @@ function checkSub(args, where, context, options) {
     if (dot > 0 && !PSEUDO.has(variable)) checkGetAtt(variable.slice(0, dot), variable.slice(dot + 1), where, context);
     else checkIntrinsicShape({ Ref: variable }, where, context, options);
   }
+}
+
+// ---------- dependencies ----------
+// Logical ids a value depends on through Ref, Fn::GetAtt and Fn::Sub.
+function referencedIds(value, found = new Set()) {
+  if (Array.isArray(value)) { value.forEach((item) => referencedIds(item, found)); return found; }
+  if (!isObject(value)) return found;
+  if (typeof value.Ref === 'string') found.add(value.Ref);
+  const getAtt = value['Fn::GetAtt'];
+  if (Array.isArray(getAtt) && typeof getAtt[0] === 'string') found.add(getAtt[0]);
+  const sub = value['Fn::Sub'];
+  const text = Array.isArray(sub) ? sub[0] : sub;
+  if (typeof text === 'string') {
+    for (const match of text.matchAll(/\$\{([^!}][^}.]*)[^}]*\}/g)) found.add(match[1].trim());
+  }
+  for (const item of Object.values(value)) referencedIds(item, found);
+  return found;
+}
+
+function findCycle(resources) {
+  const edges = new Map(Object.entries(resources).map(([id, resource]) => {
+    const targets = referencedIds(resource?.Properties);
+    for (const dependency of [resource?.DependsOn ?? []].flat()) targets.add(dependency);
+    return [id, [...targets].filter((target) => target in resources)];
+  }));
+  const state = new Map(); // 1 = on the current path, 2 = done
+  const path = [];
+  const visit = (id) => {
+    if (state.get(id) === 2) return undefined;
+    if (state.get(id) === 1) return [...path.slice(path.indexOf(id)), id];
+    state.set(id, 1);
+    path.push(id);
+    for (const target of edges.get(id)) {
+      const cycle = visit(target);
+      if (cycle) return cycle;
+    }
+    path.pop();
+    state.set(id, 2);
+    return undefined;
+  };
+  for (const id of edges.keys()) {
+    const cycle = visit(id);
+    if (cycle) return cycle;
+  }
+  return undefined;
 }
 
 // ---------- command line ----------
