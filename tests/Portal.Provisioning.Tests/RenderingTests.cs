@@ -57,6 +57,28 @@ public class RenderingTests
         Assert.Throws<ArgumentException>(() => StackNaming.StackName("---", "web", EnvironmentKind.Dev, StackLayer.Software));
     }
 
+    [Theory]
+    [InlineData("Acme", "web")]
+    [InlineData("acme", "web_site")]
+    [InlineData("acme", "a-host-name-that-is-longer-than-forty-chars")]
+    public void Orders_whose_names_the_templates_would_refuse_are_refused_before_rendering(string customer, string host)
+    {
+        var error = Assert.Throws<ArgumentException>(() => Orders.Renderer().Render(Orders.Order(EnvironmentKind.Dev, Orders.Host(host), customer), 10));
+
+        Assert.Contains("1-40 lower-case letters", error.Message);
+    }
+
+    [Fact]
+    public void The_renderer_and_the_templates_agree_on_the_name_pattern()
+    {
+        foreach (var template in new[] { TemplateCatalog.HostInfrastructure, TemplateCatalog.HostSoftware })
+        {
+            var parameters = (Dictionary<string, object?>)CloudFormationYaml.Parse(Orders.Catalog.GetBody(template))["Parameters"]!;
+            foreach (var name in new[] { "CustomerSlug", "HostName" })
+                Assert.Equal(HostEnvironmentOrder.NamePattern, ((Dictionary<string, object?>)parameters[name]!)["AllowedPattern"]);
+        }
+    }
+
     [Fact]
     public void Both_stacks_carry_the_portal_tags()
     {

@@ -5,8 +5,23 @@ using Portal.Data.Entities;
 namespace Portal.Provisioning.Templates;
 
 /// <summary>One environment of a customer's host order: what the renderer turns into stacks.</summary>
-public sealed record HostEnvironmentOrder(string CustomerSlug, Host Host, HostEnvironment Environment)
+public sealed partial record HostEnvironmentOrder(string CustomerSlug, Host Host, HostEnvironment Environment)
 {
+    /// <summary>The templates' pattern for CustomerSlug and HostName; it keeps every derived AWS name within its limit.</summary>
+    public const string NamePattern = "^[a-z][a-z0-9-]{0,39}$";
+
+    /// <summary>Throws when the customer slug or the host name would be refused by the templates.</summary>
+    public void Validate()
+    {
+        if (!Name().IsMatch(CustomerSlug))
+            throw new ArgumentException($"Customer slug '{CustomerSlug}' must be 1-40 lower-case letters, digits or hyphens, starting with a letter.");
+        if (!Name().IsMatch(Host.Name))
+            throw new ArgumentException($"Host name '{Host.Name}' must be 1-40 lower-case letters, digits or hyphens, starting with a letter.");
+    }
+
+    [GeneratedRegex(NamePattern)]
+    private static partial Regex Name();
+
     public string EnvironmentName => StackNaming.EnvironmentName(Environment.Kind);
     public bool IsProduction => Environment.Kind == EnvironmentKind.Production;
 }
@@ -85,6 +100,7 @@ public sealed partial class HostStackRenderer(TemplateCatalog templates, Platfor
 
     public RenderedPackerTemplate RenderPackerTemplate(HostEnvironmentOrder order)
     {
+        order.Validate();
         var values = new Dictionary<string, string>
         {
             ["CUSTOMER"] = order.CustomerSlug,
@@ -106,6 +122,7 @@ public sealed partial class HostStackRenderer(TemplateCatalog templates, Platfor
 
     private RenderedStack Build(HostEnvironmentOrder order, StackLayer layer, StackPurpose purpose, string templateName, Dictionary<string, string> parameters)
     {
+        order.Validate();
         parameters["CustomerSlug"] = order.CustomerSlug;
         parameters["HostName"] = order.Host.Name;
         parameters["EnvironmentName"] = order.EnvironmentName;
