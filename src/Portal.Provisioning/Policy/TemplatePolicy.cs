@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using Portal.Provisioning.Templates;
 
 namespace Portal.Provisioning.Policy;
@@ -32,9 +33,12 @@ public sealed class TemplatePolicy
 
     private static readonly IReadOnlySet<string> WebPorts = new HashSet<string> { "80", "443" };
 
+    // Every stack of a kind shares the catalog's body instance, so each template is parsed once; the parsed tree is only read.
+    private readonly ConditionalWeakTable<string, Dictionary<string, object?>> _parsed = new();
+
     public IReadOnlyList<PolicyViolation> Check(RenderedStack stack)
     {
-        var resources = new TemplateEvaluator(CloudFormationYaml.Parse(stack.TemplateBody), stack.Parameters).Resources();
+        var resources = new TemplateEvaluator(_parsed.GetValue(stack.TemplateBody, CloudFormationYaml.Parse), stack.Parameters).Resources();
         var loadBalancerGroups = LoadBalancerSecurityGroups(resources);
         var violations = new List<PolicyViolation>();
         foreach (var resource in resources)
