@@ -1,0 +1,194 @@
+using System.Globalization;
+using System.Text.RegularExpressions;
+using Portal.Data.Entities;
+
+namespace Portal.Provisioning.Templates;
+
+/// <summary>One environment of a customer's host order: what the renderer turns into stacks.</summary>
+public sealed partial record HostEnvironmentOrder(string CustomerSlug, Host Host, HostEnvironment Environment)
+{
+    /// <summary>The templates' pattern for CustomerSlug and HostName; it keeps every derived AWS name within its limit.</summary>
+    public const string NamePattern = "^[a-z][a-z0-9-]{0,39}$";
+
+    /// <summary>Throws when the customer slug or the host name would be refused by the templates.</summary>
+    public void Validate()
+    {
+        if (!Name().IsMatch(CustomerSlug))
+            throw new ArgumentException($"Customer slug '{CustomerSlug}' must be 1-40 lower-case letters, digits or hyphens, starting with a letter.");
+        if (!Name().IsMatch(Host.Name))
+            throw new ArgumentException($"Host name '{Host.Name}' must be 1-40 lower-case letters, digits or hyphens, starting with a letter.");
+    }
+
+    [GeneratedRegex(NamePattern)]
+    private static partial Regex Name();
+
+    public string EnvironmentName => StackNaming.EnvironmentName(Environment.Kind);
+    public bool IsProduction => Environment.Kind == EnvironmentKind.Production;
+}
+
+/// <summary>
+/// Computes a host environment's stacks from its order and the platform: stable names, the parameters each
+/// template declares, tags and hashes. Templates are never string-templated; per-order values are parameters.
+/// </summary>
+public sealed partial class HostStackRenderer(TemplateCatalog templates, PlatformSettings platform, PlanCatalog plans)
+{
+    public const int MaxApprovers = 5;
+    public const int MinListenerPriority = 1;
+    public const int MaxListenerPriority = 50000;
+
+    public StackPlan Render(HostEnvironmentOrder order, int listenerPriority, string? amiId = null) =>
+        new(RenderInfrastructure(order), RenderPackerTemplate(order), RenderSoftware(order, listenerPriority, amiId));
+
+    public RenderedStack RenderInfrastructure(HostEnvironmentOrder order)
+    {
+        var keys = ArtifactKeys.For(order);
+        var pipelineName = StackNaming.PipelineName(order.CustomerSlug, order.Host.Name, order.Environment.Kind, StackLayer.Infrastructure);
+        return Build(order, StackLayer.Infrastructure, StackPurpose.Provision, TemplateCatalog.HostInfrastructure, new Dictionary<string, string>
+        {
+            ["ArtifactBucketName"] = platform.ArtifactBucket,
+            ["ArtifactPrefix"] = keys.Prefix,
+            ["InfrastructureSourceKey"] = keys.InfrastructureSource,
+            ["PackerTemplateKey"] = keys.PackerTemplate,
+            ["PipelineName"] = pipelineName,
+            ["PipelineArtifactFolder"] = StackNaming.PipelineArtifactFolder(pipelineName),
+            ["KmsKeyArn"] = platform.KmsKeyArn,
+            ["VpcId"] = platform.VpcId,
+            ["PrivateSubnetIds"] = string.Join(',', platform.PrivateSubnetIds),
+        });
+    }
+
+    /// <param name="amiId">The host's baked AMI; the platform's default image until the first bake.</param>
+    /// <param name="purpose">Decommission lifts a production database's deletion protection so the stack can be deleted.</param>
+    public RenderedStack RenderSoftware(HostEnvironmentOrder order, int listenerPriority, string? amiId = null, StackPurpose purpose = StackPurpose.Provision)
+    {
+        if (listenerPriority is < MinListenerPriority or > MaxListenerPriority)
+            throw new ArgumentOutOfRangeException(nameof(listenerPriority), listenerPriority, $"Listener priorities run from {MinListenerPriority} to {MaxListenerPriority}.");
+        var host = order.Host;
+        var plan = plans.Get(host.Plan);
+        var pipelineName = StackNaming.PipelineName(order.CustomerSlug, host.Name, order.Environment.Kind, StackLayer.Software);
+        var parameters = new Dictionary<string, string>
+        {
+            ["VpcId"] = platform.VpcId,
+            ["PrivateSubnetIds"] = string.Join(',', platform.PrivateSubnetIds),
+            ["PublicSubnetIds"] = string.Join(',', platform.PublicSubnetIds),
+            ["KmsKeyArn"] = platform.KmsKeyArn,
+            ["ArtifactBucketName"] = platform.ArtifactBucket,
+            ["SoftwareSourceKey"] = ArtifactKeys.For(order).SoftwareSource,
+            ["PipelineName"] = pipelineName,
+            ["PipelineArtifactFolder"] = StackNaming.PipelineArtifactFolder(pipelineName),
+            ["SharedListenerArn"] = platform.SharedListenerArn,
+            ["LoadBalancerSecurityGroupId"] = platform.LoadBalancerSecurityGroupId,
+            ["ListenerPriority"] = listenerPriority.ToString(CultureInfo.InvariantCulture),
+            ["HostDomain"] = StackNaming.DefaultHostDomain(order.CustomerSlug, host.Name, order.Environment.Kind, platform.BaseDomain),
+            ["AmiId"] = amiId ?? platform.DefaultAmiId,
+            ["InstanceType"] = plan.InstanceType,
+            ["MinInstances"] = plan.MinInstances.ToString(CultureInfo.InvariantCulture),
+            ["MaxInstances"] = plan.MaxInstances.ToString(CultureInfo.InvariantCulture),
+            ["HealthCheckPath"] = HealthCheckPath(host.HealthCheckPath),
+            ["DatabaseEngine"] = DatabaseEngine(host.Database.Engine),
+            ["DatabaseInstanceClass"] = host.Database.InstanceClass,
+            ["DatabaseStorageGb"] = host.Database.AllocatedStorageGb.ToString(CultureInfo.InvariantCulture),
+            ["DatabaseMultiAz"] = Flag(host.Database.MultiAz),
+            ["DatabaseDeletionProtection"] = Flag(purpose != StackPurpose.Decommission),
+            ["DeploymentStyle"] = host.DeploymentStyle.ToString(),
+            ["CustomDomain"] = order.IsProduction ? host.Domain.CustomDomain?.Trim().ToLowerInvariant() ?? "" : "",
+            ["CertificateArn"] = order.IsProduction ? host.Domain.CertificateArn?.Trim() ?? "" : "",
+        };
+        AddApprovers(parameters, order);
+        return Build(order, StackLayer.Software, purpose, TemplateCatalog.HostSoftware, parameters);
+    }
+
+    public RenderedPackerTemplate RenderPackerTemplate(HostEnvironmentOrder order)
+    {
+        order.Validate();
+        var values = new Dictionary<string, string>
+        {
+            ["CUSTOMER"] = order.CustomerSlug,
+            ["HOST"] = order.Host.Name,
+            ["ENVIRONMENT"] = order.EnvironmentName,
+            ["REGION"] = platform.Region,
+            ["BUILD_INSTANCE_TYPE"] = platform.PackerBuildInstanceType,
+            ["SOURCE_AMI"] = platform.DefaultAmiId,
+            ["SSH_USERNAME"] = platform.PackerSshUsername,
+            ["KMS_KEY_ARN"] = platform.KmsKeyArn,
+        };
+        var content = PackerPlaceholder().Replace(templates.GetBody(TemplateCatalog.PackerHostAmi), match =>
+            values.TryGetValue(match.Groups[1].Value, out var value)
+                ? value
+                : throw new InvalidOperationException($"The Packer template uses unknown placeholder {match.Value}."));
+        var key = ArtifactKeys.For(order).PackerTemplate;
+        return new RenderedPackerTemplate(key[(key.LastIndexOf('/') + 1)..], key, content);
+    }
+
+    private RenderedStack Build(HostEnvironmentOrder order, StackLayer layer, StackPurpose purpose, string templateName, Dictionary<string, string> parameters)
+    {
+        order.Validate();
+        parameters["CustomerSlug"] = order.CustomerSlug;
+        parameters["HostName"] = order.Host.Name;
+        parameters["EnvironmentName"] = order.EnvironmentName;
+        CheckAgainstTemplate(templateName, parameters);
+        return new RenderedStack(
+            StackNaming.StackName(order.CustomerSlug, order.Host.Name, order.Environment.Kind, layer),
+            layer,
+            purpose,
+            templateName,
+            templates.GetBody(templateName),
+            parameters.OrderBy(p => p.Key, StringComparer.Ordinal).Select(p => new StackParameter(p.Key, p.Value)).ToList(),
+            [
+                new StackTag(RenderedStack.CustomerTag, order.CustomerSlug),
+                new StackTag(RenderedStack.HostTag, order.Host.Name),
+                new StackTag(RenderedStack.EnvironmentTag, order.EnvironmentName),
+            ]);
+    }
+
+    /// <summary>The template and the renderer must agree on parameter names, or CloudFormation would refuse the call.</summary>
+    private void CheckAgainstTemplate(string templateName, Dictionary<string, string> parameters)
+    {
+        var names = templates.Parameters(templateName);
+        var undeclared = parameters.Keys.Where(k => !names.Declared.Contains(k)).ToList();
+        var missing = names.Required.Where(k => !parameters.ContainsKey(k)).ToList();
+        if (undeclared.Count > 0 || missing.Count > 0)
+            throw new InvalidOperationException(
+                $"{templateName}: parameters not declared by the template: [{string.Join(", ", undeclared)}]; required parameters not rendered: [{string.Join(", ", missing)}].");
+    }
+
+    private static void AddApprovers(Dictionary<string, string> parameters, HostEnvironmentOrder order)
+    {
+        // Only production releases wait for approval, so only production subscribes the approvers.
+        var emails = order.IsProduction ? order.Host.ApproverEmails.Select(e => e.Trim()).Where(e => e.Length > 0).Distinct(StringComparer.OrdinalIgnoreCase).ToList() : [];
+        if (emails.Count > MaxApprovers)
+            throw new ArgumentException($"A host has at most {MaxApprovers} approvers (got {emails.Count}).");
+        for (var i = 0; i < MaxApprovers; i++)
+            parameters[$"ApproverEmail{i + 1}"] = i < emails.Count ? emails[i] : "";
+    }
+
+    private static string DatabaseEngine(string engine) => engine.Trim().ToLowerInvariant() switch
+    {
+        "none" or "" => "none",
+        "postgres" or "postgresql" => "postgres",
+        "mysql" => "mysql",
+        _ => throw new ArgumentException($"Unsupported database engine '{engine}' (none, postgres or mysql)."),
+    };
+
+    private static string HealthCheckPath(string path) =>
+        string.IsNullOrWhiteSpace(path) ? "/" : path.StartsWith('/') ? path.Trim() : "/" + path.Trim();
+
+    private static string Flag(bool value) => value ? "true" : "false";
+
+    [GeneratedRegex("__([A-Z][A-Z_]*[A-Z])__")]
+    private static partial Regex PackerPlaceholder();
+
+    /// <summary>Object keys of one host environment inside the artifact bucket.</summary>
+    private sealed record ArtifactKeys(string Prefix, string InfrastructureSource, string SoftwareSource, string PackerTemplate)
+    {
+        public static ArtifactKeys For(HostEnvironmentOrder order)
+        {
+            var prefix = StackNaming.ArtifactPrefix(order.CustomerSlug, order.Host.Name, order.Environment.Kind);
+            return new ArtifactKeys(
+                prefix,
+                $"{prefix}/infrastructure/source.zip",
+                $"{prefix}/software/source.zip",
+                $"{prefix}/packer/packer-{order.CustomerSlug}-{order.EnvironmentName}.pkr.hcl");
+        }
+    }
+}
