@@ -14,7 +14,8 @@ internal sealed class PushDeliveryConfiguration : IEntityTypeConfiguration<PushD
         delivery.Property(d => d.UserUsername).HasMaxLength(255);
         delivery.Property(d => d.UserEmail).HasMaxLength(320);
         delivery.Property(d => d.StatusReason).HasMaxLength(2000);
-        delivery.HasIndex(d => d.DeliveryId).IsUnique();
+        delivery.HasIndex(d => new { d.HostId, d.DeliveryId }).IsUnique();
+        delivery.HasOne(d => d.Host).WithMany().HasForeignKey(d => d.HostId).OnDelete(DeleteBehavior.Cascade);
         delivery.HasOne(d => d.HostEnvironment).WithMany().HasForeignKey(d => d.HostEnvironmentId).OnDelete(DeleteBehavior.SetNull);
     }
 }

@@ -1,12 +1,17 @@
 namespace Portal.Data.Entities;
 
-/// <summary>One GitLab webhook delivery. The delivery id is unique so a redelivery starts nothing.</summary>
+/// <summary>One GitLab webhook delivery. The delivery id is unique per host so a redelivery starts nothing.</summary>
 public class PushDelivery
 {
     public Guid Id { get; set; } = Guid.NewGuid();
 
-    /// <summary>Idempotency-Key, else X-Gitlab-Event-UUID.</summary>
+    /// <summary>Idempotency-Key, else X-Gitlab-Event-UUID, else a hash of the body.</summary>
     public required string DeliveryId { get; set; }
+
+    /// <summary>The host whose webhook token the delivery carried. Delivery ids are unique per host: GitLab sends the same
+    /// X-Gitlab-Event-UUID to every webhook of a project, and two hosts may release from one project.</summary>
+    public Guid? HostId { get; set; }
+    public Host? Host { get; set; }
 
     public Guid? HostEnvironmentId { get; set; }
     public HostEnvironment? HostEnvironment { get; set; }

@@ -20,6 +20,12 @@ public class Release
     public required string ClientRequestToken { get; set; }
     public string? PipelineExecutionId { get; set; }
 
+    /// <summary>StartPipelineExecution calls made for this release so far (AWS errors are retried with backoff).</summary>
+    public int StartAttempts { get; set; }
+
+    /// <summary>While Pending: when the next StartPipelineExecution may be tried; null means now.</summary>
+    public DateTimeOffset? NextStartAttemptAt { get; set; }
+
     public ReleaseState State { get; set; } = ReleaseState.Pending;
     public string? StateReason { get; set; }
 

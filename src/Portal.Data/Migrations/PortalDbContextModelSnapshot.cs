@@ -588,6 +588,9 @@ namespace Portal.Data.Migrations
                     b.Property<Guid?>("HostEnvironmentId")
                         .HasColumnType("uuid");
 
+                    b.Property<Guid?>("HostId")
+                        .HasColumnType("uuid");
+
                     b.Property<DateTimeOffset>("ReceivedAt")
                         .HasColumnType("timestamp with time zone");
 
@@ -615,10 +618,10 @@ namespace Portal.Data.Migrations
 
                     b.HasKey("Id");
 
-                    b.HasIndex("DeliveryId")
-                        .IsUnique();
-
                     b.HasIndex("HostEnvironmentId");
+
+                    b.HasIndex("HostId", "DeliveryId")
+                        .IsUnique();
 
                     b.ToTable("PushDeliveries");
                 });
@@ -661,6 +664,9 @@ namespace Portal.Data.Migrations
                     b.Property<string>("Message")
                         .HasColumnType("text");
 
+                    b.Property<DateTimeOffset?>("NextStartAttemptAt")
+                        .HasColumnType("timestamp with time zone");
+
                     b.Property<string>("PendingApprovalAction")
                         .HasMaxLength(100)
                         .HasColumnType("character varying(100)");
@@ -682,6 +688,9 @@ namespace Portal.Data.Migrations
 
                     b.Property<DateTimeOffset>("PushedAt")
                         .HasColumnType("timestamp with time zone");
+
+                    b.Property<int>("StartAttempts")
+                        .HasColumnType("integer");
 
                     b.Property<string>("State")
                         .IsRequired()
@@ -1039,6 +1048,13 @@ namespace Portal.Data.Migrations
                         .WithMany()
                         .HasForeignKey("HostEnvironmentId")
                         .OnDelete(DeleteBehavior.SetNull);
+
+                    b.HasOne("Portal.Data.Entities.Host", "Host")
+                        .WithMany()
+                        .HasForeignKey("HostId")
+                        .OnDelete(DeleteBehavior.Cascade);
+
+                    b.Navigation("Host");
 
                     b.Navigation("HostEnvironment");
                 });
