@@ -6,10 +6,12 @@ using MudBlazor.Services;
 using Portal.Data;
 using Portal.Data.Entities;
 using Portal.Provisioning.Jobs;
+using Portal.Provisioning.Releases;
 using Portal.Web.Api;
 using Portal.Web.Auth;
 using Portal.Web.Components;
 using Portal.Web.Health;
+using Portal.Web.Webhooks;
 
 namespace Portal.Web;
 
@@ -39,6 +41,8 @@ public static class PortalApp
         services.AddDbContext<PortalDbContext>(options => options.UseNpgsql(connectionString));
         services.AddSingleton(TimeProvider.System);
         services.AddPortalJobs(builder.Configuration, connectionString);
+        services.AddPortalReleases(builder.Configuration);
+        services.AddGitLabWebhookRateLimiting();
         services.AddPortalAuthentication();
         services.AddProblemDetails();
         services.AddAntiforgery();
@@ -57,6 +61,7 @@ public static class PortalApp
         app.UseAuthentication();
         app.UseAuthorization();
         app.UseAntiforgery();
+        app.UseRateLimiter();
 
         app.MapHealthChecks("/health/live", new HealthCheckOptions { Predicate = _ => false });
         app.MapHealthChecks("/health/ready", new HealthCheckOptions { Predicate = check => check.Tags.Contains("ready") });
@@ -68,6 +73,7 @@ public static class PortalApp
             DashboardTitle = "Portal jobs",
             AppPath = "/operations",
         });
+        app.MapGitLabWebhook();
         app.MapGroup("/api/v1").RequireAuthorization().MapMeEndpoints().MapTokenEndpoints();
         app.MapRazorComponents<App>().AddInteractiveServerRenderMode();
         return app;

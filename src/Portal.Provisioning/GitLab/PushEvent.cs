@@ -69,6 +69,8 @@ public static class PushEventParser
             if (string.IsNullOrEmpty(parsed.Project.PathWithNamespace)) missing.Add("project.path_with_namespace");
         }
         if (missing.Count > 0) return PushEventParseResult.Invalid($"Missing fields: {string.Join(", ", missing)}.");
+        if (!IsCommitId(parsed.Before!)) return PushEventParseResult.Invalid("Field before is not a commit id (40 or 64 hexadecimal digits).");
+        if (!IsCommitId(parsed.After!)) return PushEventParseResult.Invalid("Field after is not a commit id (40 or 64 hexadecimal digits).");
 
         var project = parsed.Project!;
         return PushEventParseResult.Valid(new PushEvent(
@@ -80,6 +82,9 @@ public static class PushEventParser
                 .ToList(),
             parsed.TotalCommitsCount ?? parsed.Commits?.Count ?? 0));
     }
+
+    /// <summary>SHA-1 (40) or SHA-256 (64) object names, as GitLab sends them.</summary>
+    private static bool IsCommitId(string value) => value.Length is 40 or 64 && value.All(char.IsAsciiHexDigit);
 
     // Wire shapes: everything optional so that a missing field is reported by name rather than thrown.
     private sealed record PushEventBody(string? ObjectKind, string? Ref, string? Before, string? After, string? CheckoutSha,

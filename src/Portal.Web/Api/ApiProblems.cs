@@ -14,5 +14,5 @@ public static class ApiProblems
         }).AsTask();
     }
 
-    public static bool IsApiRequest(HttpRequest request) => request.Path.StartsWithSegments("/api");
+    public static bool IsApiRequest(HttpRequest request) => request.Path.StartsWithSegments("/api") || request.Path.StartsWithSegments("/hooks");
 }

@@ -1,5 +1,6 @@
 using System.Text;
 using Portal.Provisioning.GitLab;
+using Portal.Tests.Support.GitLab;
 
 namespace Portal.Web.Tests.GitLab;
 

@@ -1,7 +1,7 @@
-namespace Portal.Web.Tests.GitLab;
+namespace Portal.Tests.Support.GitLab;
 
 /// <summary>Push event bodies shaped like the examples in GitLab's webhook documentation.</summary>
-internal static class GitLabPayloads
+public static class GitLabPayloads
 {
     public const string ZeroSha = "0000000000000000000000000000000000000000";
 

@@ -1,0 +1,47 @@
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Portal.Provisioning.Releases;
+
+namespace Portal.Provisioning.Jobs;
+
+/// <summary>
+/// The background side of the release outbox: <see cref="ReleaseOptions.StartWorkers"/> loops that start pending
+/// releases as soon as a push is recorded (woken by <see cref="ReleaseStartSignal"/>) and otherwise every
+/// <see cref="ReleaseOptions.StartPollInterval"/>, which also picks up releases left pending by a crash or recorded by
+/// another instance, and retries that are due.
+/// </summary>
+public sealed class ReleaseStartDispatcher(IServiceScopeFactory scopes, ReleaseStartSignal signal, ReleaseOptions options,
+    ILogger<ReleaseStartDispatcher> logger) : BackgroundService
+{
+    protected override Task ExecuteAsync(CancellationToken stoppingToken) =>
+        Task.WhenAll(Enumerable.Range(0, options.StartWorkers).Select(_ => Task.Run(() => WorkAsync(stoppingToken), stoppingToken)));
+
+    private async Task WorkAsync(CancellationToken stoppingToken)
+    {
+        while (!stoppingToken.IsCancellationRequested)
+        {
+            try
+            {
+                while (await StartOneAsync(stoppingToken))
+                    signal.Notify(); // There may be more: wake another worker to share them.
+            }
+            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+            {
+                return;
+            }
+            catch (Exception e)
+            {
+                // The database is unreachable or similar: the release stays pending and is tried at the next poll.
+                logger.LogError(e, "Starting pending releases failed");
+            }
+            await signal.WaitAsync(options.StartPollInterval, stoppingToken).ConfigureAwait(false);
+        }
+    }
+
+    private async Task<bool> StartOneAsync(CancellationToken stoppingToken)
+    {
+        await using var scope = scopes.CreateAsyncScope();
+        return await scope.ServiceProvider.GetRequiredService<ReleaseStarter>().StartNextDueAsync(stoppingToken);
+    }
+}

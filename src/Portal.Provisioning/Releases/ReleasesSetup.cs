@@ -1,0 +1,61 @@
+using Hangfire;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Portal.Provisioning.Jobs;
+using Portal.Provisioning.Webhooks;
+
+namespace Portal.Provisioning.Releases;
+
+public static class ReleasesSetup
+{
+    /// <summary>Recording pushes (the GitLab webhook service) and retrying releases: every portal instance does these.</summary>
+    public static IServiceCollection AddPortalReleases(this IServiceCollection services, IConfiguration configuration)
+    {
+        var webhooks = configuration.GetSection(GitLabWebhookOptions.Section).Get<GitLabWebhookOptions>() ?? new GitLabWebhookOptions();
+        webhooks.Validate();
+        var releases = configuration.GetSection(ReleaseOptions.Section).Get<ReleaseOptions>() ?? new ReleaseOptions();
+        releases.Validate();
+
+        services.AddSingleton(webhooks);
+        services.AddSingleton(releases);
+        services.AddSingleton<RejectedTokenAudit>();
+        services.AddSingleton<ReleaseStartSignal>();
+        services.AddScoped<PushWebhookService>();
+        services.AddScoped<ReleaseService>();
+        return services;
+    }
+
+    /// <summary>
+    /// Starting pipelines and following their executions; needs the CodePipeline client (<see cref="Aws.IPipelines"/>).
+    /// The starters and the recurring sync run only in instances that run the job server (Jobs:RunServer).
+    /// </summary>
+    public static IServiceCollection AddPortalReleaseJobs(this IServiceCollection services, IConfiguration configuration)
+    {
+        var releases = configuration.GetSection(ReleaseOptions.Section).Get<ReleaseOptions>() ?? new ReleaseOptions();
+        var jobs = configuration.GetSection(JobOptions.Section).Get<JobOptions>() ?? new JobOptions();
+
+        services.AddScoped<ReleaseStarter>();
+        services.AddScoped<ReleaseStateSync>();
+        services.AddScoped<ReleaseStateSyncJob>();
+        if (jobs.RunServer)
+        {
+            if (releases.StartWorkers > 0) services.AddHostedService<ReleaseStartDispatcher>();
+            services.AddHostedService<ReleaseJobsRegistration>();
+        }
+        return services;
+    }
+}
+
+/// <summary>Registers (or updates) the recurring pipeline state sync when the portal starts.</summary>
+internal sealed class ReleaseJobsRegistration(IRecurringJobManager recurringJobs, ReleaseOptions options) : IHostedService
+{
+    public Task StartAsync(CancellationToken cancellationToken)
+    {
+        recurringJobs.AddOrUpdate<ReleaseStateSyncJob>(ReleaseStateSyncJob.RecurringJobId, job => job.RunAsync(CancellationToken.None),
+            $"*/{options.SyncIntervalSeconds} * * * * *");
+        return Task.CompletedTask;
+    }
+
+    public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+}

@@ -1,0 +1,198 @@
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Logging;
+using Npgsql;
+using Portal.Data;
+using Portal.Data.Audit;
+using Portal.Data.Entities;
+using Portal.Data.Security;
+using Portal.Provisioning.GitLab;
+using Portal.Provisioning.Releases;
+
+namespace Portal.Provisioning.Webhooks;
+
+/// <summary>
+/// Receives GitLab push deliveries: finds the host and environment, checks the token, and records the delivery with a
+/// pending release in one transaction. It never calls AWS: the release starters pick pending releases up (and after a
+/// crash, pick them up again), so the answer to GitLab is fast and an accepted push is never lost.
+/// </summary>
+public sealed class PushWebhookService(
+    PortalDbContext db,
+    RejectedTokenAudit rejectedTokenAudit,
+    GitLabWebhookOptions options,
+    ReleaseStartSignal startSignal,
+    TimeProvider time,
+    ILogger<PushWebhookService> logger)
+{
+    private const int MaxRefLength = 300;
+    private const int MaxStoredMessageLength = 10_000;
+
+    /// <summary>GitLab's value for the e-mail of a user who keeps it private.</summary>
+    private const string RedactedEmail = "[REDACTED]";
+
+    public async Task<PushOutcome> ReceiveAsync(GitLabDelivery delivery, ReadOnlyMemory<byte> body, string? sourceAddress,
+        CancellationToken cancellationToken)
+    {
+        if (string.IsNullOrWhiteSpace(delivery.Event))
+            return new PushInvalid($"The {GitLabDelivery.EventHeader} header is missing; GitLab sends it with every webhook.");
+        if (!delivery.IsPush)
+            return new PushIgnored($"'{delivery.Event}' events are ignored; only push events ({GitLabDelivery.PushHook}) start releases.");
+
+        var parsed = PushEventParser.Parse(body.Span);
+        if (parsed.Event is not { } push) return new PushInvalid(parsed.Error!);
+        if (push.ObjectKind != "push")
+            return new PushInvalid($"object_kind is '{push.ObjectKind}' but {GitLabDelivery.EventHeader} is '{GitLabDelivery.PushHook}'.");
+        if (push.Ref.Length > MaxRefLength) return new PushInvalid($"Field ref is longer than {MaxRefLength} characters.");
+
+        var candidates = await FindHostsAsync(push.Project, cancellationToken);
+        if (candidates.Count == 0)
+            return new PushUnknownProject(
+                $"No host releases GitLab project {push.Project.Id} ({push.Project.PathWithNamespace}). Check the project of the host's order.");
+
+        var host = string.IsNullOrEmpty(delivery.Token) ? null
+            : candidates.FirstOrDefault(h => h.WebhookTokenHash is { } hash && SecretToken.Matches(delivery.Token, hash));
+        if (host is null)
+        {
+            var why = string.IsNullOrEmpty(delivery.Token) ? $"no {GitLabDelivery.TokenHeader} header" : "a wrong secret token";
+            await AuditRejectedTokenAsync(candidates, push, why, sourceAddress, cancellationToken);
+            return new PushUnauthorized(
+                $"The delivery carried {why}. Set the webhook's secret token to the one the portal showed for this host.");
+        }
+
+        var deliveryId = delivery.DeliveryId(body.Span);
+        var (environment, ignoredBecause) = Route(host, push);
+        var record = new PushDelivery
+        {
+            DeliveryId = deliveryId,
+            HostId = host.Id,
+            HostEnvironmentId = environment?.Id,
+            Ref = push.Ref,
+            After = push.After,
+            UserUsername = Clip(push.UserUsername, 255),
+            UserEmail = Email(push.UserEmail),
+            ReceivedAt = time.GetUtcNow(),
+            Status = ignoredBecause is null ? DeliveryStatus.Accepted : DeliveryStatus.Ignored,
+            StatusReason = ignoredBecause,
+        };
+        db.PushDeliveries.Add(record);
+        var release = environment is null || ignoredBecause is not null ? null : NewRelease(record, environment, push);
+        if (release is not null) db.Releases.Add(release);
+
+        try
+        {
+            await db.SaveChangesAsync(cancellationToken);
+        }
+        catch (DbUpdateException e) when (IsDuplicate(e))
+        {
+            db.ChangeTracker.Clear();
+            return await DuplicateAsync(host.Id, deliveryId, cancellationToken);
+        }
+
+        if (release is null)
+        {
+            logger.LogInformation("GitLab delivery {DeliveryId} for host {HostId} ignored: {Reason}", deliveryId, host.Id, ignoredBecause);
+            return new PushIgnored(ignoredBecause!);
+        }
+        startSignal.Notify();
+        logger.LogInformation("GitLab delivery {DeliveryId} accepted: release {ReleaseId} of {Commit} to {Environment} of host {HostId}",
+            deliveryId, release.Id, release.CommitId, environment!.Kind, host.Id);
+        return new PushAccepted(deliveryId, release.Id, environment.Kind, release.CommitId,
+            $"Accepted: commit {release.CommitId[..Math.Min(12, release.CommitId.Length)]} releases to the {environment.Kind.ToString().ToLowerInvariant()} environment of host {host.Name}.");
+    }
+
+    /// <summary>Hosts of the project: by GitLab project id, or by path (case-insensitive, as GitLab's) for hosts ordered without an id.</summary>
+    private Task<List<HostCandidate>> FindHostsAsync(PushProject project, CancellationToken cancellationToken)
+    {
+        var path = project.PathWithNamespace.ToLowerInvariant();
+        return db.Hosts.AsNoTracking()
+            .Where(h => h.GitLab.ProjectId == project.Id || (h.GitLab.ProjectId == null && h.GitLab.PathWithNamespace.ToLower() == path))
+            .Select(h => new HostCandidate(h.Id, h.CustomerId, h.Name, h.State, h.WebhookTokenHash,
+                h.Environments.Select(e => new EnvironmentCandidate(e.Id, e.Kind, e.Branch, e.State, e.PipelineName)).ToList()))
+            .ToListAsync(cancellationToken);
+    }
+
+    /// <summary>The environment a push releases to, or why it releases nothing.</summary>
+    private static (EnvironmentCandidate? Environment, string? IgnoredBecause) Route(HostCandidate host, PushEvent push)
+    {
+        if (push.Branch is not { } branch)
+            return (null, $"{push.Ref} is not a branch; only pushes to branches start releases.");
+        if (push.IsBranchDeletion)
+            return (null, $"Branch {branch} was deleted; there is nothing to release.");
+        var environment = host.Environments.FirstOrDefault(e => e.Branch == branch);
+        if (environment is null)
+        {
+            var mapped = string.Join(", ", host.Environments.OrderBy(e => e.Kind).Select(e => $"{e.Branch} → {Name(e.Kind)}"));
+            return (null, $"Branch {branch} maps to no environment of host {host.Name}" + (mapped.Length > 0 ? $" ({mapped})." : "."));
+        }
+        if (!IsReleasable(host.State) || !IsReleasable(environment.State) || string.IsNullOrEmpty(environment.PipelineName))
+        {
+            var state = IsReleasable(host.State) ? environment.State.ToString() : host.State.ToString();
+            return (environment, $"The {Name(environment.Kind)} environment of host {host.Name} is {state}, not Active; " +
+                "pushes release once it is Active. This push was not released.");
+        }
+        return (environment, null);
+    }
+
+    private static bool IsReleasable(HostState state) => state is HostState.Active or HostState.Updating;
+
+    private static bool IsReleasable(EnvironmentState state) => state is EnvironmentState.Active or EnvironmentState.Updating;
+
+    private Release NewRelease(PushDelivery record, EnvironmentCandidate environment, PushEvent push) => new()
+    {
+        HostEnvironmentId = environment.Id,
+        PushDeliveryId = record.Id,
+        CommitId = push.After,
+        Branch = push.Branch!,
+        AuthorUsername = record.UserUsername,
+        AuthorEmail = record.UserEmail,
+        Message = Clip(push.HeadCommit?.Message, MaxStoredMessageLength),
+        PushedAt = record.ReceivedAt,
+        ClientRequestToken = ReleaseTokens.ForDelivery(environment.Id, record.DeliveryId),
+        State = ReleaseState.Pending,
+        CreatedAt = record.ReceivedAt,
+        UpdatedAt = record.ReceivedAt,
+    };
+
+    private async Task<PushOutcome> DuplicateAsync(Guid hostId, string deliveryId, CancellationToken cancellationToken)
+    {
+        var earlier = await db.PushDeliveries.AsNoTracking()
+            .Where(d => d.HostId == hostId && d.DeliveryId == deliveryId)
+            .Select(d => new { d.Status, ReleaseId = db.Releases.Where(r => r.PushDeliveryId == d.Id).Select(r => (Guid?)r.Id).FirstOrDefault() })
+            .SingleAsync(cancellationToken);
+        logger.LogInformation("GitLab delivery {DeliveryId} for host {HostId} received again; nothing started", deliveryId, hostId);
+        return new PushDuplicate(deliveryId, earlier.Status, earlier.ReleaseId,
+            $"Delivery {deliveryId} was already received ({earlier.Status.ToString().ToLowerInvariant()}); nothing new was started.");
+    }
+
+    private async Task AuditRejectedTokenAsync(List<HostCandidate> candidates, PushEvent push, string why, string? sourceAddress,
+        CancellationToken cancellationToken)
+    {
+        logger.LogWarning("GitLab delivery for project {ProjectId} from {Source} refused: {Why}", push.Project.Id, sourceAddress, why);
+        var recorded = false;
+        foreach (var host in candidates.Where(h => rejectedTokenAudit.ShouldRecord(h.Id)))
+        {
+            db.Record(new Actor(null, "gitlab", Clip(sourceAddress, 64)), "webhook.token-rejected",
+                $"A push delivery for GitLab project {push.Project.PathWithNamespace} carried {why}. " +
+                $"Further refusals for this host within {options.RejectedTokenAuditWindow.TotalMinutes:0.#} min are not recorded.",
+                host.CustomerId, host.Id);
+            recorded = true;
+        }
+        if (recorded) await db.SaveChangesAsync(cancellationToken);
+    }
+
+    private static bool IsDuplicate(DbUpdateException e) =>
+        e.InnerException is PostgresException { SqlState: PostgresErrorCodes.UniqueViolation } unique
+        && unique.ConstraintName is "IX_PushDeliveries_HostId_DeliveryId" or "IX_Releases_ClientRequestToken";
+
+    private static string? Email(string? email) =>
+        string.IsNullOrWhiteSpace(email) || email == RedactedEmail ? null : Clip(email, 320);
+
+    private static string? Clip(string? value, int length) =>
+        value is null || value.Length <= length ? value : value[..length];
+
+    private static string Name(EnvironmentKind kind) => kind.ToString().ToLowerInvariant();
+
+    private sealed record HostCandidate(Guid Id, Guid CustomerId, string Name, HostState State, string? WebhookTokenHash,
+        List<EnvironmentCandidate> Environments);
+
+    private sealed record EnvironmentCandidate(Guid Id, EnvironmentKind Kind, string Branch, EnvironmentState State, string? PipelineName);
+}

@@ -1,0 +1,51 @@
+using Microsoft.Extensions.DependencyInjection;
+using Portal.Data;
+using Portal.Data.Entities;
+using Portal.Data.Security;
+
+namespace Portal.Tests.Support;
+
+/// <summary>A host as the provisioning jobs leave it: a customer, a webhook token (stored hashed) and environments with pipelines.</summary>
+public sealed record TestHost(Guid Id, Guid CustomerId, string Name, string WebhookToken, IReadOnlyDictionary<EnvironmentKind, Guid> Environments,
+    IReadOnlyDictionary<EnvironmentKind, string> Pipelines);
+
+public static class TestHosts
+{
+    public static readonly IReadOnlyDictionary<EnvironmentKind, string> DefaultBranches = new Dictionary<EnvironmentKind, string>
+    {
+        [EnvironmentKind.Dev] = "dev",
+        [EnvironmentKind.Staging] = "staging",
+        [EnvironmentKind.Production] = "master",
+    };
+
+    /// <summary>Writes a host of a new customer straight into the portal's database.</summary>
+    public static Task<TestHost> CreateHostAsync(this PortalHost portal, long? projectId, string projectPath,
+        HostState hostState = HostState.Active, EnvironmentState environmentState = EnvironmentState.Active,
+        IReadOnlyDictionary<EnvironmentKind, string>? pipelines = null) =>
+        portal.WithScopeAsync(async services =>
+        {
+            var db = services.GetRequiredService<PortalDbContext>();
+            var slug = "c" + Guid.NewGuid().ToString("N")[..12];
+            var customer = new Customer { Name = $"Customer {slug}", Slug = slug };
+            var token = SecretToken.Generate("glw_");
+            var host = new Host
+            {
+                Customer = customer,
+                Name = "web",
+                Plan = "small",
+                State = hostState,
+                WebhookTokenHash = SecretToken.Hash(token),
+                GitLab = new GitLabProject { ProjectId = projectId, PathWithNamespace = projectPath, HttpUrl = $"{GitLab.GitLabSender.Instance}/{projectPath}.git" },
+            };
+            var pipelineNames = new Dictionary<EnvironmentKind, string>();
+            foreach (var (kind, branch) in DefaultBranches)
+            {
+                var pipeline = pipelines?.GetValueOrDefault(kind) ?? $"{slug}-web-{kind.ToString().ToLowerInvariant()}-software";
+                pipelineNames[kind] = pipeline;
+                host.Environments.Add(new HostEnvironment { Kind = kind, Branch = branch, State = environmentState, PipelineName = pipeline });
+            }
+            db.Hosts.Add(host);
+            await db.SaveChangesAsync();
+            return new TestHost(host.Id, customer.Id, host.Name, token, host.Environments.ToDictionary(e => e.Kind, e => e.Id), pipelineNames);
+        });
+}

@@ -1,0 +1,41 @@
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+using Portal.Data;
+using Portal.Data.Entities;
+using Portal.Tests.Support;
+
+namespace Portal.Web.Tests.Webhooks;
+
+/// <summary>A portal whose rate limit stays out of the way; the release starters are off so accepted releases stay as recorded.</summary>
+public sealed class WebhookPortalFixture : IAsyncLifetime
+{
+    public PortalHost Portal { get; private set; } = null!;
+
+    public async Task InitializeAsync()
+    {
+        var connectionString = await PostgresCluster.Shared.CreateDatabaseAsync("webhook");
+        Portal = await PortalHost.StartAsync(connectionString, new Dictionary<string, string?>
+        {
+            ["Webhooks:RateLimitBurst"] = "100000",
+            ["Webhooks:RateLimitPerSecond"] = "100000",
+            ["Releases:StartWorkers"] = "0",
+        });
+    }
+
+    public async Task DisposeAsync() => await Portal.DisposeAsync();
+
+    public Task<List<PushDelivery>> DeliveriesAsync(Guid hostId) => Portal.WithScopeAsync(services =>
+        services.GetRequiredService<PortalDbContext>().PushDeliveries.AsNoTracking().Where(d => d.HostId == hostId).ToListAsync());
+
+    public Task<List<Release>> ReleasesAsync(TestHost host) => Portal.WithScopeAsync(services =>
+    {
+        var environments = host.Environments.Values.ToList();
+        return services.GetRequiredService<PortalDbContext>().Releases.AsNoTracking()
+            .Where(r => environments.Contains(r.HostEnvironmentId)).ToListAsync();
+    });
+
+    public Task<List<AuditEntry>> AuditAsync(Guid hostId) => Portal.WithScopeAsync(services =>
+        services.GetRequiredService<PortalDbContext>().AuditEntries.AsNoTracking().Where(a => a.HostId == hostId).ToListAsync());
+
+    public static long NewProjectId() => Random.Shared.Next(100_000, int.MaxValue);
+}
