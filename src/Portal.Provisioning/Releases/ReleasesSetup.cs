@@ -21,6 +21,7 @@ public static class ReleasesSetup
         services.AddSingleton(releases);
         services.AddSingleton<RejectedTokenAudit>();
         services.AddSingleton<ReleaseStartSignal>();
+        services.AddScoped<DeliveryRecorder>();
         services.AddScoped<PushWebhookService>();
         services.AddScoped<ReleaseService>();
         return services;

@@ -1,6 +1,5 @@
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Logging;
-using Npgsql;
 using Portal.Data;
 using Portal.Data.Audit;
 using Portal.Data.Entities;
@@ -17,6 +16,7 @@ namespace Portal.Provisioning.Webhooks;
 /// </summary>
 public sealed class PushWebhookService(
     PortalDbContext db,
+    DeliveryRecorder recorder,
     RejectedTokenAudit rejectedTokenAudit,
     GitLabWebhookOptions options,
     ReleaseStartSignal startSignal,
@@ -73,19 +73,9 @@ public sealed class PushWebhookService(
             Status = ignoredBecause is null ? DeliveryStatus.Accepted : DeliveryStatus.Ignored,
             StatusReason = ignoredBecause,
         };
-        db.PushDeliveries.Add(record);
         var release = environment is null || ignoredBecause is not null ? null : NewRelease(record, environment, push);
-        if (release is not null) db.Releases.Add(release);
-
-        try
-        {
-            await db.SaveChangesAsync(cancellationToken);
-        }
-        catch (DbUpdateException e) when (IsDuplicate(e))
-        {
-            db.ChangeTracker.Clear();
+        if (!await recorder.RecordAsync(record, release, cancellationToken))
             return await DuplicateAsync(host.Id, deliveryId, cancellationToken);
-        }
 
         if (release is null)
         {
@@ -100,15 +90,19 @@ public sealed class PushWebhookService(
     }
 
     /// <summary>Hosts of the project: by GitLab project id, or by path (case-insensitive, as GitLab's) for hosts ordered without an id.</summary>
-    private Task<List<HostCandidate>> FindHostsAsync(PushProject project, CancellationToken cancellationToken)
+    private async Task<List<HostCandidate>> FindHostsAsync(PushProject project, CancellationToken cancellationToken)
     {
-        var path = project.PathWithNamespace.ToLowerInvariant();
-        return db.Hosts.AsNoTracking()
-            .Where(h => h.GitLab.ProjectId == project.Id || (h.GitLab.ProjectId == null && h.GitLab.PathWithNamespace.ToLower() == path))
-            .Select(h => new HostCandidate(h.Id, h.CustomerId, h.Name, h.State, h.WebhookTokenHash,
-                h.Environments.Select(e => new EnvironmentCandidate(e.Id, e.Kind, e.Branch, e.State, e.PipelineName)).ToList()))
-            .ToListAsync(cancellationToken);
+        var hosts = new List<HostCandidate>();
+        await foreach (var host in HostsOfProject(db, project.Id, project.PathWithNamespace.ToLowerInvariant()).WithCancellation(cancellationToken))
+            hosts.Add(host);
+        return hosts;
     }
+
+    private static readonly Func<PortalDbContext, long, string, IAsyncEnumerable<HostCandidate>> HostsOfProject =
+        EF.CompileAsyncQuery((PortalDbContext db, long projectId, string lowerCasePath) => db.Hosts.AsNoTracking()
+            .Where(h => h.GitLab.ProjectId == projectId || (h.GitLab.ProjectId == null && h.GitLab.PathWithNamespace.ToLower() == lowerCasePath))
+            .Select(h => new HostCandidate(h.Id, h.CustomerId, h.Name, h.State, h.WebhookTokenHash,
+                h.Environments.Select(e => new EnvironmentCandidate(e.Id, e.Kind, e.Branch, e.State, e.PipelineName)).ToList())));
 
     /// <summary>The environment a push releases to, or why it releases nothing.</summary>
     private static (EnvironmentCandidate? Environment, string? IgnoredBecause) Route(HostCandidate host, PushEvent push)
@@ -178,10 +172,6 @@ public sealed class PushWebhookService(
         }
         if (recorded) await db.SaveChangesAsync(cancellationToken);
     }
-
-    private static bool IsDuplicate(DbUpdateException e) =>
-        e.InnerException is PostgresException { SqlState: PostgresErrorCodes.UniqueViolation } unique
-        && unique.ConstraintName is "IX_PushDeliveries_HostId_DeliveryId" or "IX_Releases_ClientRequestToken";
 
     private static string? Email(string? email) =>
         string.IsNullOrWhiteSpace(email) || email == RedactedEmail ? null : Clip(email, 320);

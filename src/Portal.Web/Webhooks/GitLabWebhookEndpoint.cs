@@ -24,7 +24,16 @@ public static class GitLabWebhookEndpoint
 
     private static async Task<IResult> ReceiveAsync(HttpContext http, PushWebhookService service, GitLabWebhookOptions options)
     {
-        var body = await BoundedBody.ReadAsync(http.Request, options.MaxBodyBytes, http.RequestAborted);
+        byte[]? body;
+        try
+        {
+            body = await BoundedBody.ReadAsync(http.Request, options.MaxBodyBytes, http.RequestAborted);
+        }
+        catch (BadHttpRequestException e)
+        {
+            // Malformed framing, or the sender went away mid-body (then nobody reads this answer).
+            return Problem(e.StatusCode, "Unreadable request", e.Message);
+        }
         if (body is null)
             return Problem(StatusCodes.Status413PayloadTooLarge, "Payload too large",
                 $"The body is larger than {options.MaxBodyBytes / (1024 * 1024.0):0.#} MiB.");

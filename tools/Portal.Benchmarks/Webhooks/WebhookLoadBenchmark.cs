@@ -1,0 +1,151 @@
+using System.Globalization;
+using System.Text.Json;
+using System.Text.RegularExpressions;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+using Npgsql;
+using Portal.Data;
+using Portal.Tests.Support;
+using Portal.Tests.Support.GitLab;
+
+namespace Portal.Benchmarks.Webhooks;
+
+/// <summary>
+/// Durable ingest of GitLab pushes: wrk (a second process, on loopback) posts documented push deliveries, each with its
+/// own Idempotency-Key, to the real portal on a Postgres cluster with fsync and synchronous commit on. Printed beside
+/// it, measured in the same run on the same cluster: Postgres's own one-row insert rate (pgbench, one INSERT per
+/// transaction, the same number of connections).
+/// </summary>
+public sealed partial class WebhookLoadBenchmark : IBenchmark
+{
+    public string Name => "webhook-load";
+
+    public string Description =>
+        "POST /hooks/gitlab under load (wrk, durable Postgres) beside pgbench's one-row insert rate; goal >= 70 % of it, p99 < 50 ms. " +
+        "Args: [--duration 10] [--connections 32]";
+
+    public async Task RunAsync(string[] args, CancellationToken cancellationToken)
+    {
+        var duration = IntArg(args, "--duration", 10);
+        var connections = IntArg(args, "--connections", 32);
+        RequireProgram("wrk", "apt-get install wrk");
+        RequireProgram("pgbench", "apt-get install postgresql-client");
+
+        await using var postgres = await DurablePostgres.StartAsync();
+        Console.WriteLine($"machine: {Environment.ProcessorCount} cores; Postgres fsync={await postgres.SettingAsync("fsync")}, " +
+            $"synchronous_commit={await postgres.SettingAsync("synchronous_commit")}; {connections} connections, {duration} s per run");
+
+        var baseline = await PgbenchOneRowInsertAsync(postgres, connections, duration);
+        var ingest = await IngestAsync(postgres, connections, duration, cancellationToken);
+
+        Console.WriteLine();
+        Console.WriteLine($"{"",-30} {"per second",12} {"p50",9} {"p95",9} {"p99",9} {"max",9}");
+        Console.WriteLine($"{"pgbench one-row INSERT",-30} {baseline.Tps,12:N0} {"",9} {"",9} {"",9} {"",9}   (mean latency {baseline.MeanMs:0.0} ms)");
+        Console.WriteLine($"{"POST /hooks/gitlab (202)",-30} {ingest.PerSecond,12:N0} {Ms(ingest.P50),9} {Ms(ingest.P95),9} {Ms(ingest.P99),9} {Ms(ingest.Max),9}");
+        Console.WriteLine();
+        Console.WriteLine($"ingest is {ingest.PerSecond / baseline.Tps:P0} of pgbench's insert rate (goal >= 70 %); " +
+            $"p99 {Ms(ingest.P99).Trim()} (goal < 50 ms; GitLab gives up after 10 s)");
+        Console.WriteLine($"durability check: {ingest.Requests:N0} answers ({ingest.Non2xx} not 2xx, {ingest.SocketErrors} socket errors), " +
+            $"{ingest.Deliveries:N0} deliveries and {ingest.Releases:N0} pending releases recorded");
+    }
+
+    private static async Task<(double Tps, double MeanMs)> PgbenchOneRowInsertAsync(DurablePostgres postgres, int connections, int duration)
+    {
+        var database = await postgres.CreateDatabaseAsync("pgbench");
+        await using (var connection = new NpgsqlConnection(database))
+        {
+            await connection.OpenAsync();
+            await using var create = new NpgsqlCommand(
+                "CREATE TABLE one_row_insert (id bigserial PRIMARY KEY, payload text NOT NULL, at timestamptz NOT NULL DEFAULT now())", connection);
+            await create.ExecuteNonQueryAsync();
+        }
+        var script = Path.Combine(Path.GetTempPath(), $"one-row-insert-{Guid.NewGuid():N}.sql");
+        await File.WriteAllTextAsync(script, "INSERT INTO one_row_insert (payload) VALUES ('push');\n");
+        try
+        {
+            var output = await DurablePostgres.Run("pgbench", "-h", "127.0.0.1", "-p", postgres.Port.ToString(), "-U", "postgres", "-n",
+                "-c", connections.ToString(), "-j", "2", "-T", duration.ToString(), "-f", script, "pgbench");
+            return (Number(PgbenchTps().Match(output)), Number(PgbenchLatency().Match(output)));
+        }
+        finally
+        {
+            File.Delete(script);
+        }
+    }
+
+    private static async Task<IngestResult> IngestAsync(DurablePostgres postgres, int connections, int duration, CancellationToken cancellationToken)
+    {
+        var connectionString = await postgres.CreateDatabaseAsync("portal");
+        await using var portal = await PortalHost.StartAsync(connectionString, new Dictionary<string, string?>
+        {
+            ["Webhooks:RateLimitBurst"] = "1000000",
+            ["Webhooks:RateLimitPerSecond"] = "1000000",
+            ["Releases:StartWorkers"] = "0",
+        });
+        const long projectId = 15;
+        var host = await portal.CreateHostAsync(projectId, "mike/diaspora");
+        var body = Path.Combine(Path.GetTempPath(), $"gitlab-push-{Guid.NewGuid():N}.json");
+        await File.WriteAllTextAsync(body, GitLabPayloads.Push(projectId: projectId), cancellationToken);
+        try
+        {
+            await WrkAsync(portal, body, host.WebhookToken, "warmup", connections, 3);
+            var run = $"run{Guid.NewGuid():N}"[..11];
+            var result = await WrkAsync(portal, body, host.WebhookToken, run, connections, duration);
+            var (deliveries, releases) = await portal.WithScopeAsync(async services =>
+            {
+                var db = services.GetRequiredService<PortalDbContext>();
+                var prefix = run + "-";
+                return (await db.PushDeliveries.CountAsync(d => d.DeliveryId.StartsWith(prefix), cancellationToken),
+                    await db.Releases.CountAsync(r => r.PushDelivery!.DeliveryId.StartsWith(prefix), cancellationToken));
+            });
+            return result with { Deliveries = deliveries, Releases = releases };
+        }
+        finally
+        {
+            File.Delete(body);
+        }
+    }
+
+    private static async Task<IngestResult> WrkAsync(PortalHost portal, string bodyFile, string token, string run, int connections, int duration)
+    {
+        var output = await DurablePostgres.Run("wrk", "-t", Math.Min(2, connections).ToString(), "-c", connections.ToString(), "-d", $"{duration}s", "--timeout", "10s",
+            "-s", RepoPaths.Combine("tools", "Portal.Benchmarks", "Webhooks", "gitlab-push.lua"),
+            new Uri(portal.BaseUrl, GitLabSender.Path).ToString(), "--", bodyFile, token, run);
+        var line = output.Split('\n').Single(l => l.StartsWith("WRKRESULT ", StringComparison.Ordinal));
+        var json = JsonDocument.Parse(line["WRKRESULT ".Length..]).RootElement;
+        var requests = json.GetProperty("requests").GetInt64();
+        return new IngestResult(
+            requests,
+            requests / (json.GetProperty("durationUs").GetInt64() / 1e6),
+            json.GetProperty("non2xx").GetInt64(),
+            json.GetProperty("socketErrors").GetInt64(),
+            json.GetProperty("p50").GetInt64(), json.GetProperty("p95").GetInt64(), json.GetProperty("p99").GetInt64(),
+            json.GetProperty("max").GetInt64(), 0, 0);
+    }
+
+    private sealed record IngestResult(long Requests, double PerSecond, long Non2xx, long SocketErrors, long P50, long P95, long P99, long Max,
+        int Deliveries, int Releases);
+
+    private static string Ms(long microseconds) => $"{microseconds / 1000.0:0.0} ms";
+
+    private static double Number(Match match) =>
+        match.Success ? double.Parse(match.Groups[1].Value, CultureInfo.InvariantCulture) : throw new InvalidOperationException("pgbench output not understood.");
+
+    private static int IntArg(string[] args, string name, int fallback)
+    {
+        var index = Array.IndexOf(args, name);
+        return index >= 0 && index + 1 < args.Length ? int.Parse(args[index + 1], CultureInfo.InvariantCulture) : fallback;
+    }
+
+    private static void RequireProgram(string program, string install)
+    {
+        var found = (Environment.GetEnvironmentVariable("PATH") ?? "").Split(':').Any(dir => File.Exists(Path.Combine(dir, program)));
+        if (!found) throw new InvalidOperationException($"{program} is not installed; install it with: {install}");
+    }
+
+    [GeneratedRegex(@"tps = ([\d.]+)")]
+    private static partial Regex PgbenchTps();
+
+    [GeneratedRegex(@"latency average = ([\d.]+) ms")]
+    private static partial Regex PgbenchLatency();
+}
