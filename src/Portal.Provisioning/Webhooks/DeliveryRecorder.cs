@@ -61,6 +61,8 @@ public sealed class DeliveryRecorder(PortalDbContext db)
             parameters.Add(Text("message", release?.Message));
             parameters.Add(new NpgsqlParameter<string>("token", release?.ClientRequestToken ?? ""));
             parameters.Add(new NpgsqlParameter<string>("releaseState", (release?.State ?? ReleaseState.Pending).ToString()));
+            // Prepared once per pooled connection, then only bound and executed: no parsing or planning per push.
+            await command.PrepareAsync(cancellationToken);
             return (long)(await command.ExecuteScalarAsync(cancellationToken))! == 1;
         }
         finally
