@@ -19,23 +19,26 @@ public sealed class ReleaseStartDispatcher(IServiceScopeFactory scopes, ReleaseS
 
     private async Task WorkAsync(CancellationToken stoppingToken)
     {
-        while (!stoppingToken.IsCancellationRequested)
+        try
         {
-            try
+            while (true)
             {
-                while (await StartOneAsync(stoppingToken))
-                    signal.Notify(); // There may be more: wake another worker to share them.
+                try
+                {
+                    while (await StartOneAsync(stoppingToken))
+                        signal.Notify(); // There may be more: wake another worker to share them.
+                }
+                catch (Exception e) when (e is not OperationCanceledException || !stoppingToken.IsCancellationRequested)
+                {
+                    // The database is unreachable or similar: the release stays pending and is tried at the next poll.
+                    logger.LogError(e, "Starting pending releases failed");
+                }
+                await signal.WaitAsync(options.StartPollInterval, stoppingToken);
             }
-            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
-            {
-                return;
-            }
-            catch (Exception e)
-            {
-                // The database is unreachable or similar: the release stays pending and is tried at the next poll.
-                logger.LogError(e, "Starting pending releases failed");
-            }
-            await signal.WaitAsync(options.StartPollInterval, stoppingToken).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+        {
+            // The portal is stopping; a release being started rolls back and stays pending for the next start-up.
         }
     }
 
