@@ -17,6 +17,8 @@ ENV ASPNETCORE_ENVIRONMENT=Production DOTNET_CLI_TELEMETRY_OPTOUT=1
 
 FROM runtime-base AS emulator
 COPY --from=build /out/emulator .
+# Where Emulator__StatePath keeps state across restarts (a named volume in docker-compose.yml).
+RUN mkdir -p /app/state && chown portal:portal /app/state
 USER portal
 ENV ASPNETCORE_URLS=http://0.0.0.0:4566
 EXPOSE 4566
