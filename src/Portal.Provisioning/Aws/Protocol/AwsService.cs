@@ -14,10 +14,14 @@ public sealed record AwsService(string SigningName, string EndpointPrefix, strin
 /// <summary>Where each service is reached and which region requests are signed for.</summary>
 public sealed class AwsEndpoints(string region, AwsOptions options)
 {
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<AwsService, Uri> resolved = new();
+
     public string Region { get; } = region;
 
     /// <summary>Aws:Endpoints:&lt;Service&gt;, else Aws:ServiceUrl, else AWS's regional endpoint.</summary>
-    public Uri For(AwsService service)
+    public Uri For(AwsService service) => resolved.GetOrAdd(service, Resolve);
+
+    private Uri Resolve(AwsService service)
     {
         var url = options.Endpoints.All().First(e => e.Name == service.EndpointSetting).Url;
         if (string.IsNullOrWhiteSpace(url)) url = options.ServiceUrl;

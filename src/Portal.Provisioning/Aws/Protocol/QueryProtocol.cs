@@ -24,7 +24,7 @@ public sealed class QueryProtocol(AwsService service, string version, AwsRequest
         XElement root;
         try
         {
-            root = XDocument.Parse(Encoding.UTF8.GetString(body)).Root!;
+            root = ParseXml(body);
         }
         catch (System.Xml.XmlException e)
         {
@@ -33,5 +33,20 @@ public sealed class QueryProtocol(AwsService service, string version, AwsRequest
         if (root.Name.LocalName != action + "Response")
             throw new AwsProtocolException($"The {action} answer is <{root.Name.LocalName}>, expected <{action}Response>.");
         return root.Child(action + "Result") ?? new XElement(action + "Result");
+    }
+
+    private static readonly System.Xml.XmlReaderSettings ReaderSettings = new()
+    {
+        IgnoreWhitespace = true,
+        IgnoreComments = true,
+        DtdProcessing = System.Xml.DtdProcessing.Prohibit,
+        XmlResolver = null,
+    };
+
+    /// <summary>Whitespace between elements is dropped (AWS indents its documents); DTDs are refused.</summary>
+    public static XElement ParseXml(byte[] body)
+    {
+        using var reader = System.Xml.XmlReader.Create(new MemoryStream(body), ReaderSettings);
+        return XElement.Load(reader);
     }
 }

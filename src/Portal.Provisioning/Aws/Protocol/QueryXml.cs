@@ -47,7 +47,7 @@ public static class QueryXml
     {
         try
         {
-            var root = XDocument.Parse(System.Text.Encoding.UTF8.GetString(response.Body)).Root!;
+            var root = QueryProtocol.ParseXml(response.Body);
             var error = root.DescendantsAndSelf().FirstOrDefault(e => e.Name.LocalName == "Error");
             if (error?.Text("Code") is { Length: > 0 } code)
             {

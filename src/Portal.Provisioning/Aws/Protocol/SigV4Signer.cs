@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Globalization;
 using System.Security.Cryptography;
 using System.Text;
@@ -44,10 +45,7 @@ public static class SigV4Signer
             request.PayloadHash);
         var stringToSign = string.Join('\n', Algorithm, amzDate, scope, HexSha256(canonicalRequest));
 
-        var key = Hmac(Encoding.UTF8.GetBytes("AWS4" + credentials.SecretAccessKey), date);
-        key = Hmac(key, region);
-        key = Hmac(key, service);
-        key = Hmac(key, "aws4_request");
+        var key = SigningKey(credentials, date, region, service);
         var signature = Convert.ToHexStringLower(Hmac(key, stringToSign));
         var authorization = $"{Algorithm} Credential={credentials.AccessKeyId}/{scope}, SignedHeaders={signedHeaders}, Signature={signature}";
         return new SigV4Signature(canonicalRequest, stringToSign, signedHeaders, signature, authorization);
@@ -124,6 +122,22 @@ public static class SigV4Signer
             previousSpace = space;
         }
         return builder.ToString();
+    }
+
+    /// <summary>Derived signing keys change once a day per region and service; deriving one costs four HMACs, so they are kept.</summary>
+    private static readonly ConcurrentDictionary<(string AccessKeyId, string Date, string Region, string Service), (string Secret, byte[] Key)> SigningKeys = new();
+
+    private static byte[] SigningKey(AwsCredentials credentials, string date, string region, string service)
+    {
+        var cacheKey = (credentials.AccessKeyId, date, region, service);
+        if (SigningKeys.TryGetValue(cacheKey, out var cached) && cached.Secret == credentials.SecretAccessKey) return cached.Key;
+        var key = Hmac(Encoding.UTF8.GetBytes("AWS4" + credentials.SecretAccessKey), date);
+        key = Hmac(key, region);
+        key = Hmac(key, service);
+        key = Hmac(key, "aws4_request");
+        if (SigningKeys.Count > 64) SigningKeys.Clear();
+        SigningKeys[cacheKey] = (credentials.SecretAccessKey, key);
+        return key;
     }
 
     private static byte[] Hmac(byte[] key, string data) => HMACSHA256.HashData(key, Encoding.UTF8.GetBytes(data));
