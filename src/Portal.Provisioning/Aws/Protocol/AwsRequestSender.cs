@@ -22,8 +22,6 @@ public sealed class AwsRequestSender(
     public const string HttpClientName = "Portal.Aws";
     private const string UserAgent = "portal-aws-client/1.0";
 
-    public string Region => endpoints.Region;
-
     public Task<AwsWireResponse> SendAsync(AwsService service, AwsWireRequest request, Func<AwsWireResponse, AwsErrorInfo> decodeError, CancellationToken cancellationToken) =>
         retry.ExecuteAsync(service, request.Operation, token => SendOnceAsync(service, request, decodeError, token), cancellationToken);
 
@@ -42,8 +40,8 @@ public sealed class AwsRequestSender(
         throw AwsErrors.Create(service, error.RequestId is null ? error with { RequestId = answer.RequestId } : error, answer.StatusCode);
     }
 
-    /// <summary>The signed HTTP request; public so tests and the benchmark can look at exactly what goes on the wire.</summary>
-    public async Task<HttpRequestMessage> BuildSignedRequestAsync(AwsService service, AwsWireRequest request, CancellationToken cancellationToken)
+    /// <summary>A POST to the service's endpoint signed over host, content-type, x-amz-date and, when present, x-amz-target and x-amz-security-token.</summary>
+    private async Task<HttpRequestMessage> BuildSignedRequestAsync(AwsService service, AwsWireRequest request, CancellationToken cancellationToken)
     {
         var endpoint = endpoints.For(service);
         var signingCredentials = await credentials.GetAsync(cancellationToken);

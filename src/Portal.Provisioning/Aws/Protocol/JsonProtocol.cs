@@ -13,6 +13,8 @@ public sealed class JsonProtocol(AwsService service, string targetPrefix, AwsReq
 {
     public const string ContentType = "application/x-amz-json-1.1";
 
+    private static readonly JsonElement EmptyObject = JsonDocument.Parse("{}").RootElement.Clone();
+
     public async Task<JsonElement> InvokeAsync(string operation, JsonObject input, CancellationToken cancellationToken)
     {
         var request = new AwsWireRequest(operation, Encoding.UTF8.GetBytes(input.ToJsonString()), ContentType, $"{targetPrefix}.{operation}");
@@ -22,7 +24,7 @@ public sealed class JsonProtocol(AwsService service, string targetPrefix, AwsReq
 
     public static JsonElement ReadResult(string operation, byte[] body)
     {
-        if (body.Length == 0) return JsonDocument.Parse("{}").RootElement;
+        if (body.Length == 0) return EmptyObject;
         try
         {
             using var document = JsonDocument.Parse(body);
