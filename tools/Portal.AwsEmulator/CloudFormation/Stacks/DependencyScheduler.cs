@@ -25,7 +25,8 @@ public static class DependencyScheduler
         var failed = new HashSet<string>(StringComparer.Ordinal);
         var cancelled = new HashSet<string>(StringComparer.Ordinal);
         var pending = new HashSet<string>(waitsFor.Keys, StringComparer.Ordinal);
-        var running = new Dictionary<Task<StepOutcome>, string>();
+        // A list, not a dictionary keyed by task: steps that finish synchronously may share a cached task.
+        var running = new List<(Task<StepOutcome> Task, string Node)>();
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         while (true)
         {
@@ -33,12 +34,13 @@ public static class DependencyScheduler
                 foreach (var node in pending.Where(n => waitsFor[n].All(d => succeeded.Contains(d) || !waitsFor.ContainsKey(d))).ToList())
                 {
                     pending.Remove(node);
-                    running[work(node, stop.Token)] = node;
+                    running.Add((work(node, stop.Token), node));
                 }
             if (running.Count == 0) break;
-            var finished = await Task.WhenAny(running.Keys);
-            var name = running[finished];
-            running.Remove(finished);
+            var finished = await Task.WhenAny(running.Select(r => r.Task));
+            var index = running.FindIndex(r => r.Task == finished);
+            var name = running[index].Node;
+            running.RemoveAt(index);
             switch (await finished)
             {
                 case StepOutcome.Succeeded:

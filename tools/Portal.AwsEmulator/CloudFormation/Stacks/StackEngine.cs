@@ -195,7 +195,7 @@ public sealed class StackEngine(EmulatorState state, EmulatorTimings timings, Fa
             before.Restore(s);
             s.Operation = null;
         });
-        operation.SetStackStatus(StackStatuses.UpdateRollbackComplete);
+        operation.SetStackStatus(StackStatuses.UpdateRollbackComplete, failure);
     }
 
     /// <summary>Deletes the resources the new template dropped and the old physical resources of replacements.</summary>
