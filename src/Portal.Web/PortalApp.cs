@@ -5,6 +5,7 @@ using Microsoft.EntityFrameworkCore;
 using MudBlazor.Services;
 using Portal.Data;
 using Portal.Data.Entities;
+using Portal.Provisioning.Aws;
 using Portal.Provisioning.Jobs;
 using Portal.Provisioning.Releases;
 using Portal.Web.Api;
@@ -41,7 +42,9 @@ public static class PortalApp
         services.AddDbContext<PortalDbContext>(options => options.UseNpgsql(connectionString));
         services.AddSingleton(TimeProvider.System);
         services.AddPortalJobs(builder.Configuration, connectionString);
+        services.AddPortalAws(builder.Configuration);
         services.AddPortalReleases(builder.Configuration);
+        services.AddPortalReleaseJobs(builder.Configuration);
         services.AddGitLabWebhookRateLimiting();
         services.AddPortalAuthentication();
         services.AddProblemDetails();
