@@ -1,7 +1,11 @@
 using Hangfire;
+using Hangfire.AspNetCore;
 using Hangfire.PostgreSql;
+using Hangfire.PostgreSql.Factories;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using Hangfire.Logging;
 
 namespace Portal.Provisioning.Jobs;
 
@@ -13,16 +17,22 @@ public static class JobsSetup
         var options = configuration.GetSection(JobOptions.Section).Get<JobOptions>() ?? new JobOptions();
         options.Validate();
 
-        services.AddHangfire(hangfire => hangfire
+        // The storage and the activator are this application's own, not Hangfire's process-wide statics
+        // (JobStorage.Current, JobActivator.Current): two portals in one process (tests) must not run each other's jobs.
+        var storageOptions = new PostgreSqlStorageOptions
+        {
+            SchemaName = "hangfire",
+            QueuePollInterval = options.QueuePollInterval,
+            PrepareSchemaIfNecessary = true,
+        };
+        services.AddSingleton<JobStorage>(_ => new PostgreSqlStorage(new NpgsqlConnectionFactory(connectionString, storageOptions), storageOptions));
+        services.AddSingleton<JobActivator>(provider => new AspNetCoreJobActivator(provider.GetRequiredService<IServiceScopeFactory>()));
+        services.AddHangfire((provider, hangfire) => hangfire
             .SetDataCompatibilityLevel(CompatibilityLevel.Version_180)
             .UseSimpleAssemblyNameTypeSerializer()
             .UseRecommendedSerializerSettings()
-            .UsePostgreSqlStorage(storage => storage.UseNpgsqlConnection(connectionString), new PostgreSqlStorageOptions
-            {
-                SchemaName = "hangfire",
-                QueuePollInterval = options.QueuePollInterval,
-                PrepareSchemaIfNecessary = true,
-            }));
+            .UseLogProvider(new DisposalSafeLogProvider(provider.GetRequiredService<ILoggerFactory>()))
+            .UseStorage(provider.GetRequiredService<JobStorage>()));
         if (options.RunServer)
             services.AddHangfireServer(server =>
             {
@@ -30,6 +40,43 @@ public static class JobsSetup
                 server.SchedulePollingInterval = options.SchedulePollingInterval;
             });
         return services;
+    }
+}
+
+/// <summary>
+/// Hangfire's log provider is process-wide: when one of several portals in a process (tests) stops and disposes its
+/// logger factory, the others' job servers must keep working (their workers would otherwise fail on every fetch).
+/// </summary>
+internal sealed class DisposalSafeLogProvider(ILoggerFactory loggerFactory) : ILogProvider
+{
+    private readonly AspNetCoreLogProvider inner = new(loggerFactory);
+
+    public ILog GetLogger(string name)
+    {
+        try
+        {
+            return new SafeLog(inner.GetLogger(name));
+        }
+        catch (ObjectDisposedException)
+        {
+            return new SafeLog(null);
+        }
+    }
+
+    /// <summary>Drops what a logger of an already disposed factory can no longer write.</summary>
+    private sealed class SafeLog(ILog? inner) : ILog
+    {
+        public bool Log(Hangfire.Logging.LogLevel logLevel, Func<string>? messageFunc, Exception? exception = null)
+        {
+            try
+            {
+                return inner?.Log(logLevel, messageFunc!, exception) ?? false;
+            }
+            catch (ObjectDisposedException)
+            {
+                return false;
+            }
+        }
     }
 }
 

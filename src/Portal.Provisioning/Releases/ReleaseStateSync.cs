@@ -59,9 +59,10 @@ public sealed class ReleaseStateSync(PortalDbContext db, IPipelines pipelines, T
 
     private async Task<int> SyncPipelineAsync(string pipelineName, List<Release> releases, CancellationToken cancellationToken)
     {
-        var state = await pipelines.GetStateAsync(pipelineName, cancellationToken);
+        // Statuses first, stages second: an execution seen finished here shows its finished stages in the state read next.
         var recent = (await pipelines.ListExecutionsAsync(pipelineName, ExecutionsPerPage, cancellationToken: cancellationToken)).Items
             .ToDictionary(e => e.PipelineExecutionId, e => (e.Status, e.StatusSummary));
+        var state = await pipelines.GetStateAsync(pipelineName, cancellationToken);
 
         var changed = 0;
         foreach (var release in releases)
@@ -100,6 +101,11 @@ public sealed class ReleaseStateSync(PortalDbContext db, IPipelines pipelines, T
         }
 
         var (finalState, reason) = Final(executionStatus, executionSummary, release);
+        if (finalState == ReleaseState.Succeeded)
+        {
+            // A stage a newer execution had already taken over when we last looked still shows its old status.
+            foreach (var stage in release.Stages.Where(s => s.Status != "Succeeded")) stage.Status = "Succeeded";
+        }
         if (finalState is null && approval is not null)
         {
             var token = approval.LatestExecution!.Token;

@@ -1,0 +1,84 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json;
+using Portal.Data.Entities;
+using Portal.Provisioning.Aws;
+using Portal.Provisioning.Releases;
+using Portal.Tests.Support;
+using Portal.Tests.Support.GitLab;
+
+namespace Portal.Web.Tests.Webhooks;
+
+/// <summary>
+/// The portal goes away between accepting a push and starting its pipeline; the next portal on the same database starts
+/// it, once. The first portal runs without a job server, so it accepts (202) and is gone before any starter could run.
+/// </summary>
+public sealed class CrashRecoveryTests : IAsyncLifetime
+{
+    private EmulatorHost emulator = null!;
+    private string connectionString = null!;
+
+    public async Task InitializeAsync()
+    {
+        emulator = await EmulatorHost.StartAsync();
+        connectionString = await PostgresCluster.Shared.CreateDatabaseAsync("crash");
+    }
+
+    public async Task DisposeAsync() => await emulator.DisposeAsync();
+
+    [Fact]
+    public async Task A_push_accepted_just_before_the_portal_died_starts_once_after_restart()
+    {
+        var projectId = WebhookPortalFixture.NewProjectId();
+        TestHost host;
+        Guid releaseId;
+        await using (var dying = await PortalHost.StartAsync(connectionString, ReleasePortalFixture.Settings(emulator, runJobServer: false)))
+        {
+            host = await ReleasePortalFixture.CreateHostWithPipelinesAsync(dying, projectId);
+            using var gitlab = dying.CreateClient();
+            var response = await gitlab.SendAsync(GitLabSender.Push(GitLabPayloads.Push("refs/heads/dev", projectId), host.WebhookToken));
+            Assert.Equal(HttpStatusCode.Accepted, response.StatusCode);
+            releaseId = (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("releaseId").GetGuid();
+            Assert.Equal(ReleaseState.Pending, (await ReleasePortalFixture.ReleaseAsync(dying, releaseId)).State);
+        }
+        var pipeline = host.Pipelines[EnvironmentKind.Dev];
+
+        await using var restarted = await PortalHost.StartAsync(connectionString, ReleasePortalFixture.Settings(emulator, runJobServer: true));
+        var release = await ReleasePortalFixture.WaitForReleaseAsync(restarted, releaseId, r => r.PipelineExecutionId is not null, "started");
+
+        var pipelines = (IPipelines)restarted.Services.GetService(typeof(IPipelines))!;
+        var execution = Assert.Single((await pipelines.ListExecutionsAsync(pipeline)).Items);
+        Assert.Equal(release.PipelineExecutionId, execution.PipelineExecutionId);
+    }
+
+    [Fact]
+    public async Task A_start_that_reached_AWS_but_was_never_recorded_is_not_started_a_second_time()
+    {
+        var projectId = WebhookPortalFixture.NewProjectId();
+        TestHost host;
+        Guid releaseId;
+        string lostExecutionId;
+        await using (var dying = await PortalHost.StartAsync(connectionString, ReleasePortalFixture.Settings(emulator, runJobServer: false)))
+        {
+            host = await ReleasePortalFixture.CreateHostWithPipelinesAsync(dying, projectId);
+            using var gitlab = dying.CreateClient();
+            var response = await gitlab.SendAsync(GitLabSender.Push(GitLabPayloads.Push("refs/heads/dev", projectId), host.WebhookToken));
+            releaseId = (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("releaseId").GetGuid();
+            var release = await ReleasePortalFixture.ReleaseAsync(dying, releaseId);
+            // What a starter does before it records the answer: the portal dies right after AWS started the execution.
+            var pipelines = (IPipelines)dying.Services.GetService(typeof(IPipelines))!;
+            lostExecutionId = await pipelines.StartExecutionAsync(new StartPipelineExecutionRequest(host.Pipelines[EnvironmentKind.Dev])
+            {
+                ClientRequestToken = release.ClientRequestToken,
+                Variables = PipelineVariables.For(release),
+            });
+        }
+
+        await using var restarted = await PortalHost.StartAsync(connectionString, ReleasePortalFixture.Settings(emulator, runJobServer: true));
+        var started = await ReleasePortalFixture.WaitForReleaseAsync(restarted, releaseId, r => r.PipelineExecutionId is not null, "started");
+
+        Assert.Equal(lostExecutionId, started.PipelineExecutionId);
+        var pipelinesAfter = (IPipelines)restarted.Services.GetService(typeof(IPipelines))!;
+        Assert.Single((await pipelinesAfter.ListExecutionsAsync(host.Pipelines[EnvironmentKind.Dev])).Items);
+    }
+}

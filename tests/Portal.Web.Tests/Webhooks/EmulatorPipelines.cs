@@ -1,0 +1,76 @@
+using Portal.Provisioning.Aws;
+
+namespace Portal.Web.Tests.Webhooks;
+
+/// <summary>
+/// Creates a host environment's software pipeline at the emulator through CloudFormation: the same shape as the Pipeline
+/// of templates/host-software.yaml (type V2, queued, the four variables, Source → Build → Approval (production) → Deploy)
+/// without the rest of the software stack.
+/// </summary>
+public static class EmulatorPipelines
+{
+    public const string ApprovalStage = "Approval";
+    public const string ApprovalAction = "customer-approve";
+
+    public static async Task CreateAsync(ICloudFormation cloudFormation, string pipelineName, bool withApproval)
+    {
+        var approval = withApproval ? $$"""
+                    - Name: {{ApprovalStage}}
+                      Actions:
+                        - Name: {{ApprovalAction}}
+                          ActionTypeId: { Category: Approval, Owner: AWS, Provider: Manual, Version: "1" }
+                          Configuration:
+                            CustomData: "deploy of commit #{variables.CommitId} by #{variables.Author}"
+            """ : "";
+        var template = $$"""
+            AWSTemplateFormatVersion: "2010-09-09"
+            Resources:
+              Pipeline:
+                Type: AWS::CodePipeline::Pipeline
+                Properties:
+                  Name: {{pipelineName}}
+                  PipelineType: V2
+                  ExecutionMode: QUEUED
+                  RoleArn: arn:aws:iam::000000000000:role/{{pipelineName}}
+                  ArtifactStore: { Type: S3, Location: portal-artifacts }
+                  Variables:
+                    - { Name: CommitId, DefaultValue: unknown }
+                    - { Name: Branch, DefaultValue: unknown }
+                    - { Name: Author, DefaultValue: unknown }
+                    - { Name: Message, DefaultValue: none }
+                  Stages:
+                    - Name: Source
+                      Actions:
+                        - Name: SoftwareRepository
+                          ActionTypeId: { Category: Source, Owner: AWS, Provider: S3, Version: "1" }
+                          Configuration: { S3Bucket: portal-artifacts, S3ObjectKey: software.zip, PollForSourceChanges: "false" }
+                          OutputArtifacts: [ { Name: Source } ]
+                    - Name: Build
+                      Actions:
+                        - Name: CustomerBuildspec
+                          ActionTypeId: { Category: Build, Owner: AWS, Provider: CodeBuild, Version: "1" }
+                          Configuration: { ProjectName: build }
+                          InputArtifacts: [ { Name: Source } ]
+                          OutputArtifacts: [ { Name: Build } ]
+            {{approval}}
+                    - Name: Deploy
+                      Actions:
+                        - Name: CodeDeploy
+                          ActionTypeId: { Category: Deploy, Owner: AWS, Provider: CodeDeploy, Version: "1" }
+                          Configuration: { ApplicationName: app, DeploymentGroupName: group }
+                          InputArtifacts: [ { Name: Build } ]
+            """;
+        var stackName = pipelineName + "-stack";
+        await cloudFormation.CreateStackAsync(new CreateStackRequest(stackName, template));
+        var deadline = DateTimeOffset.UtcNow.AddSeconds(30);
+        while (true)
+        {
+            var stack = await cloudFormation.DescribeStackAsync(stackName);
+            if (stack?.StackStatus == "CREATE_COMPLETE") return;
+            if (stack is null || stack.StackStatus.EndsWith("FAILED", StringComparison.Ordinal) || stack.StackStatus.Contains("ROLLBACK"))
+                throw new InvalidOperationException($"Pipeline stack {stackName}: {stack?.StackStatus} {stack?.StackStatusReason}");
+            if (DateTimeOffset.UtcNow > deadline) throw new TimeoutException($"Pipeline stack {stackName} is still {stack.StackStatus}.");
+            await Task.Delay(20);
+        }
+    }
+}

@@ -1,0 +1,89 @@
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+using Portal.Data;
+using Portal.Data.Entities;
+using Portal.Provisioning.Aws;
+using Portal.Tests.Support;
+
+namespace Portal.Web.Tests.Webhooks;
+
+/// <summary>
+/// The portal with its release starters and state sync, talking to the AWS emulator over real HTTP. The AWS client
+/// makes one attempt per call so that the portal's own retries (with short delays here) are what a fault exercises.
+/// </summary>
+public sealed class ReleasePortalFixture : IAsyncLifetime
+{
+    public EmulatorHost Emulator { get; private set; } = null!;
+    public PortalHost Portal { get; private set; } = null!;
+    public string ConnectionString { get; private set; } = null!;
+
+    public async Task InitializeAsync()
+    {
+        Emulator = await EmulatorHost.StartAsync();
+        ConnectionString = await PostgresCluster.Shared.CreateDatabaseAsync("release");
+        Portal = await StartPortalAsync(runJobServer: true);
+    }
+
+    public Task<PortalHost> StartPortalAsync(bool runJobServer) => PortalHost.StartAsync(ConnectionString, Settings(Emulator, runJobServer));
+
+    public static Dictionary<string, string?> Settings(EmulatorHost emulator, bool runJobServer) => new()
+    {
+        ["Aws:ServiceUrl"] = emulator.BaseUrl.ToString(),
+        ["Aws:MaxAttempts"] = "1",
+        ["Jobs:RunServer"] = runJobServer ? "true" : "false",
+        ["Releases:StartPollInterval"] = "00:00:00.100",
+        ["Releases:RetryBaseDelay"] = "00:00:00.050",
+        ["Releases:RetryMaxDelay"] = "00:00:00.200",
+        ["Releases:MaxStartAttempts"] = "4",
+        ["Releases:SyncIntervalSeconds"] = "1",
+        ["Webhooks:RateLimitBurst"] = "100000",
+        ["Webhooks:RateLimitPerSecond"] = "100000",
+    };
+
+    public async Task DisposeAsync()
+    {
+        await Portal.DisposeAsync();
+        await Emulator.DisposeAsync();
+    }
+
+    /// <summary>A host whose environments' pipelines exist at the emulator (production with its manual approval).</summary>
+    public Task<TestHost> CreateHostWithPipelinesAsync(long projectId) => CreateHostWithPipelinesAsync(Portal, projectId);
+
+    public static async Task<TestHost> CreateHostWithPipelinesAsync(PortalHost portal, long projectId)
+    {
+        var host = await portal.CreateHostAsync(projectId, "mike/diaspora");
+        var cloudFormation = portal.Services.GetRequiredService<ICloudFormation>();
+        foreach (var (kind, pipeline) in host.Pipelines)
+            await EmulatorPipelines.CreateAsync(cloudFormation, pipeline, withApproval: kind == EnvironmentKind.Production);
+        return host;
+    }
+
+    public IPipelines Pipelines => Portal.Services.GetRequiredService<IPipelines>();
+
+    public static Task<Release> ReleaseAsync(PortalHost portal, Guid releaseId) => portal.WithScopeAsync(services =>
+        services.GetRequiredService<PortalDbContext>().Releases.AsNoTracking().Include(r => r.Stages).Include(r => r.PushDelivery)
+            .SingleAsync(r => r.Id == releaseId));
+
+    public Task<Release> ReleaseAsync(Guid releaseId) => ReleaseAsync(Portal, releaseId);
+
+    /// <summary>Polls until the release satisfies the condition (the starters and the sync work in the background).</summary>
+    public static async Task<Release> WaitForReleaseAsync(PortalHost portal, Guid releaseId, Func<Release, bool> condition, string what,
+        TimeSpan? timeout = null)
+    {
+        var deadline = DateTimeOffset.UtcNow + (timeout ?? TimeSpan.FromSeconds(30));
+        while (true)
+        {
+            var release = await ReleaseAsync(portal, releaseId);
+            if (condition(release)) return release;
+            if (DateTimeOffset.UtcNow > deadline)
+                throw new TimeoutException($"Release never became {what}: it is {release.State} ({release.StateReason}).");
+            await Task.Delay(50);
+        }
+    }
+
+    public Task<Release> WaitForReleaseAsync(Guid releaseId, Func<Release, bool> condition, string what, TimeSpan? timeout = null) =>
+        WaitForReleaseAsync(Portal, releaseId, condition, what, timeout);
+
+    public async Task<IReadOnlyList<PipelineExecutionSummary>> ExecutionsAsync(string pipelineName) =>
+        (await Pipelines.ListExecutionsAsync(pipelineName)).Items;
+}
