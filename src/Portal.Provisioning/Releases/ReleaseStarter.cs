@@ -35,11 +35,17 @@ public sealed class ReleaseStarter(PortalDbContext db, IPipelines pipelines, Rel
             .ToListAsync(cancellationToken);
         if (due is not [var release]) return false;
 
-        var target = await db.HostEnvironments.AsNoTracking()
+        var target = await db.HostEnvironments
             .Where(e => e.Id == release.HostEnvironmentId)
-            .Select(e => new { e.PipelineName, e.State, HostState = e.Host.State })
+            .Select(e => new
+            {
+                e.PipelineName,
+                e.State,
+                HostState = e.Host.State,
+                Delivery = db.PushDeliveries.FirstOrDefault(d => d.Id == release.PushDeliveryId),
+            })
             .SingleAsync(cancellationToken);
-        var delivery = release.PushDeliveryId is { } deliveryId ? await db.PushDeliveries.FindAsync([deliveryId], cancellationToken) : null;
+        var delivery = target.Delivery;
 
         if (string.IsNullOrEmpty(target.PipelineName) || target.State is not (EnvironmentState.Active or EnvironmentState.Updating)
             || target.HostState is not (HostState.Active or HostState.Updating))

@@ -1,6 +1,6 @@
 using Portal.Provisioning.Aws;
 
-namespace Portal.Web.Tests.Webhooks;
+namespace Portal.Tests.Support;
 
 /// <summary>
 /// Creates a host environment's software pipeline at the emulator through CloudFormation: the same shape as the Pipeline
