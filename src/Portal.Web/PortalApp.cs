@@ -43,7 +43,7 @@ public static class PortalApp
         services.AddSingleton(TimeProvider.System);
         services.AddPortalJobs(builder.Configuration, connectionString);
         services.AddPortalAws(builder.Configuration);
-        services.AddPortalReleases(builder.Configuration);
+        services.AddPortalReleases(builder.Configuration, connectionString);
         services.AddPortalReleaseJobs(builder.Configuration);
         services.AddGitLabWebhookRateLimiting();
         services.AddPortalAuthentication();

@@ -2,6 +2,7 @@ using Hangfire;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
+using Npgsql;
 using Portal.Provisioning.Jobs;
 using Portal.Provisioning.Webhooks;
 
@@ -10,7 +11,7 @@ namespace Portal.Provisioning.Releases;
 public static class ReleasesSetup
 {
     /// <summary>Recording pushes (the GitLab webhook service) and retrying releases: every portal instance does these.</summary>
-    public static IServiceCollection AddPortalReleases(this IServiceCollection services, IConfiguration configuration)
+    public static IServiceCollection AddPortalReleases(this IServiceCollection services, IConfiguration configuration, string connectionString)
     {
         var webhooks = configuration.GetSection(GitLabWebhookOptions.Section).Get<GitLabWebhookOptions>() ?? new GitLabWebhookOptions();
         webhooks.Validate();
@@ -21,7 +22,8 @@ public static class ReleasesSetup
         services.AddSingleton(releases);
         services.AddSingleton<RejectedTokenAudit>();
         services.AddSingleton<ReleaseStartSignal>();
-        services.AddScoped<DeliveryRecorder>();
+        services.AddSingleton(_ => new WebhookDataSource(NpgsqlDataSource.Create(connectionString)));
+        services.AddScoped<WebhookStore>();
         services.AddScoped<PushWebhookService>();
         services.AddScoped<ReleaseService>();
         return services;

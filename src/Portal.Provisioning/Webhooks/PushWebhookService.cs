@@ -16,7 +16,7 @@ namespace Portal.Provisioning.Webhooks;
 /// </summary>
 public sealed class PushWebhookService(
     PortalDbContext db,
-    DeliveryRecorder recorder,
+    WebhookStore store,
     RejectedTokenAudit rejectedTokenAudit,
     GitLabWebhookOptions options,
     ReleaseStartSignal startSignal,
@@ -43,7 +43,7 @@ public sealed class PushWebhookService(
             return new PushInvalid($"object_kind is '{push.ObjectKind}' but {GitLabDelivery.EventHeader} is '{GitLabDelivery.PushHook}'.");
         if (push.Ref.Length > MaxRefLength) return new PushInvalid($"Field ref is longer than {MaxRefLength} characters.");
 
-        var candidates = await FindHostsAsync(push.Project, cancellationToken);
+        var candidates = await store.FindHostsAsync(push.Project.Id, push.Project.PathWithNamespace, cancellationToken);
         if (candidates.Count == 0)
             return new PushUnknownProject(
                 $"No host releases GitLab project {push.Project.Id} ({push.Project.PathWithNamespace}). Check the project of the host's order.");
@@ -74,7 +74,7 @@ public sealed class PushWebhookService(
             StatusReason = ignoredBecause,
         };
         var release = environment is null || ignoredBecause is not null ? null : NewRelease(record, environment, push);
-        if (!await recorder.RecordAsync(record, release, cancellationToken))
+        if (!await store.RecordAsync(record, release, cancellationToken))
             return await DuplicateAsync(host.Id, deliveryId, cancellationToken);
 
         if (release is null)
@@ -88,21 +88,6 @@ public sealed class PushWebhookService(
         return new PushAccepted(deliveryId, release.Id, environment.Kind, release.CommitId,
             $"Accepted: commit {release.CommitId[..Math.Min(12, release.CommitId.Length)]} releases to the {environment.Kind.ToString().ToLowerInvariant()} environment of host {host.Name}.");
     }
-
-    /// <summary>Hosts of the project: by GitLab project id, or by path (case-insensitive, as GitLab's) for hosts ordered without an id.</summary>
-    private async Task<List<HostCandidate>> FindHostsAsync(PushProject project, CancellationToken cancellationToken)
-    {
-        var hosts = new List<HostCandidate>();
-        await foreach (var host in HostsOfProject(db, project.Id, project.PathWithNamespace.ToLowerInvariant()).WithCancellation(cancellationToken))
-            hosts.Add(host);
-        return hosts;
-    }
-
-    private static readonly Func<PortalDbContext, long, string, IAsyncEnumerable<HostCandidate>> HostsOfProject =
-        EF.CompileAsyncQuery((PortalDbContext db, long projectId, string lowerCasePath) => db.Hosts.AsNoTracking()
-            .Where(h => h.GitLab.ProjectId == projectId || (h.GitLab.ProjectId == null && h.GitLab.PathWithNamespace.ToLower() == lowerCasePath))
-            .Select(h => new HostCandidate(h.Id, h.CustomerId, h.Name, h.State, h.WebhookTokenHash,
-                h.Environments.Select(e => new EnvironmentCandidate(e.Id, e.Kind, e.Branch, e.State, e.PipelineName)).ToList())));
 
     /// <summary>The environment a push releases to, or why it releases nothing.</summary>
     private static (EnvironmentCandidate? Environment, string? IgnoredBecause) Route(HostCandidate host, PushEvent push)
@@ -180,9 +165,4 @@ public sealed class PushWebhookService(
         value is null || value.Length <= length ? value : value[..length];
 
     private static string Name(EnvironmentKind kind) => kind.ToString().ToLowerInvariant();
-
-    private sealed record HostCandidate(Guid Id, Guid CustomerId, string Name, HostState State, string? WebhookTokenHash,
-        List<EnvironmentCandidate> Environments);
-
-    private sealed record EnvironmentCandidate(Guid Id, EnvironmentKind Kind, string Branch, EnvironmentState State, string? PipelineName);
 }
