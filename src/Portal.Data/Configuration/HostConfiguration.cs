@@ -58,7 +58,10 @@ internal sealed class HostEnvironmentConfiguration : IEntityTypeConfiguration<Ho
         environment.Property(e => e.Outputs).HasColumnType("jsonb").HasConversion(JsonDictionary.Converter, JsonDictionary.Comparer);
         environment.Property(e => e.Version).IsRowVersion();
         environment.HasIndex(e => new { e.HostId, e.Kind }).IsUnique();
+        environment.Property(e => e.InfrastructureTemplateHash).HasMaxLength(64);
+        environment.Property(e => e.SoftwareTemplateHash).HasMaxLength(64);
         environment.HasIndex(e => e.State);
+        environment.HasIndex(e => e.NextCheckAt).HasFilter("\"NextCheckAt\" IS NOT NULL");
         environment.HasOne(e => e.Host).WithMany(h => h.Environments).HasForeignKey(e => e.HostId).OnDelete(DeleteBehavior.Cascade);
     }
 }

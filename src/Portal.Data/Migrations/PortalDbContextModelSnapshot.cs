@@ -386,6 +386,9 @@ namespace Portal.Data.Migrations
                         .ValueGeneratedOnAdd()
                         .HasColumnType("uuid");
 
+                    b.Property<Guid?>("AttemptId")
+                        .HasColumnType("uuid");
+
                     b.Property<string>("Branch")
                         .IsRequired()
                         .HasMaxLength(255)
@@ -402,6 +405,10 @@ namespace Portal.Data.Migrations
                         .HasMaxLength(128)
                         .HasColumnType("character varying(128)");
 
+                    b.Property<string>("InfrastructureTemplateHash")
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)");
+
                     b.Property<string>("Kind")
                         .IsRequired()
                         .HasMaxLength(32)
@@ -409,6 +416,17 @@ namespace Portal.Data.Migrations
 
                     b.Property<int?>("ListenerPriority")
                         .HasColumnType("integer");
+
+                    b.Property<DateTimeOffset?>("NextCheckAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("Operation")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .HasColumnType("character varying(32)");
+
+                    b.Property<DateTimeOffset?>("OperationStartedAt")
+                        .HasColumnType("timestamp with time zone");
 
                     b.Property<string>("Outputs")
                         .IsRequired()
@@ -418,6 +436,9 @@ namespace Portal.Data.Migrations
                         .HasMaxLength(100)
                         .HasColumnType("character varying(100)");
 
+                    b.Property<Guid?>("ScheduledCheckId")
+                        .HasColumnType("uuid");
+
                     b.Property<string>("SoftwareStackId")
                         .HasMaxLength(512)
                         .HasColumnType("character varying(512)");
@@ -425,6 +446,10 @@ namespace Portal.Data.Migrations
                     b.Property<string>("SoftwareStackName")
                         .HasMaxLength(128)
                         .HasColumnType("character varying(128)");
+
+                    b.Property<string>("SoftwareTemplateHash")
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)");
 
                     b.Property<string>("State")
                         .IsRequired()
@@ -445,6 +470,9 @@ namespace Portal.Data.Migrations
                         .HasColumnName("xmin");
 
                     b.HasKey("Id");
+
+                    b.HasIndex("NextCheckAt")
+                        .HasFilter("\"NextCheckAt\" IS NOT NULL");
 
                     b.HasIndex("State");
 
