@@ -71,7 +71,7 @@ public sealed class EnvironmentStepRunner(
         {
             return StepResult.Failed($"AWS refused {e.Service}: {e.Code}: {e.AwsMessage}");
         }
-        catch (PolicyViolationException e)
+        catch (Exception e) when (e is PolicyViolationException or ProvisioningRefusedException)
         {
             return StepResult.Failed(e.Message);
         }

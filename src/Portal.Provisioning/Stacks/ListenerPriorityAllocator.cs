@@ -30,8 +30,15 @@ public sealed class ListenerPriorityAllocator(PortalDbContext db, ILoadBalancerR
             return existing.Priority;
         }
 
-        var usedOnLoadBalancer = (await rules.DescribeRulesAsync(listener, cancellationToken))
-            .Select(r => r.NumericPriority).OfType<int>().ToArray();
+        int[] usedOnLoadBalancer;
+        try
+        {
+            usedOnLoadBalancer = (await rules.DescribeRulesAsync(listener, cancellationToken)).Select(r => r.NumericPriority).OfType<int>().ToArray();
+        }
+        catch (AwsNotFoundException e)
+        {
+            throw new ProvisioningRefusedException($"The shared platform is not ready: its listener {listener} was not found ({e.Code}). An operator must deploy the platform stack and set Platform:SharedListenerArn.");
+        }
         for (var attempt = 1; ; attempt++)
         {
             await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
