@@ -27,9 +27,13 @@ public class AwsValidationException(string service, string code, string message,
 public class AwsNotFoundException(string service, string code, string message, string? requestId, int statusCode)
     : AwsException(service, code, message, requestId, statusCode, retryable: false);
 
-/// <summary>AWS kept throttling or failing after every retry the budget allowed.</summary>
-public class AwsUnavailableException(string service, string code, string message, string? requestId, int statusCode, Exception? inner = null)
-    : AwsException(service, code, message, requestId, statusCode, retryable: true, inner);
+/// <summary>AWS kept throttling or failing after every retry the budget allowed; Code, message and request id are the last attempt's.</summary>
+public class AwsUnavailableException(string service, string code, string message, string? requestId, int statusCode, Exception? inner = null, int attempts = 0)
+    : AwsException(service, code, message, requestId, statusCode, retryable: true, inner)
+{
+    /// <summary>How many attempts were made before giving up.</summary>
+    public int Attempts { get; } = attempts;
+}
 
 /// <summary>A page of a paginated AWS list and the token for the next page (null on the last page).</summary>
 public sealed record AwsPage<T>(IReadOnlyList<T> Items, string? NextToken);

@@ -5,15 +5,18 @@ namespace Portal.AwsEmulator.Protocol;
 /// <summary>One decoded AWS request, whatever wire protocol it came in on.</summary>
 public sealed class AwsOperationContext
 {
+    /// <summary>The service's short name, e.g. "cloudformation".</summary>
     public required string Service { get; init; }
     public required string Operation { get; init; }
     public required string RequestId { get; init; }
 
-    /// <summary>Query protocol: the decoded form fields (Action and Version included), flattened as AWS sends them, e.g. "Parameters.member.1.ParameterKey".</summary>
-    public IReadOnlyDictionary<string, string> QueryParameters { get; init; } = new Dictionary<string, string>();
+    /// <summary>From the SigV4 credential scope of the Authorization header; the default region without one.</summary>
+    public required string Region { get; init; }
+    public required string AccountId { get; init; }
+
+    /// <summary>Query protocol: the decoded form fields (Action and Version included).</summary>
+    public QueryInput Query { get; init; } = QueryInput.Empty;
 
     /// <summary>JSON 1.1 protocol: the request body.</summary>
-    public JsonObject JsonBody { get; init; } = new();
-
-    public required IHeaderDictionary Headers { get; init; }
+    public JsonObject Json { get; init; } = new();
 }

@@ -10,5 +10,13 @@ public class AwsServiceException(string code, string message, HttpStatusCode sta
     public HttpStatusCode Status { get; } = status;
     public bool SenderFault { get; } = senderFault;
 
+    /// <summary>CloudFormation's and ELBv2's generic input error (Query protocol).</summary>
     public static AwsServiceException Validation(string message) => new("ValidationError", message);
+
+    /// <summary>The generic input error of the JSON 1.1 services.</summary>
+    public static AwsServiceException ValidationException(string message) => new("ValidationException", message);
+
+    /// <summary>AWS's wording for a required member that was not sent.</summary>
+    public static string MissingMemberMessage(string member) =>
+        $"1 validation error detected: Value null at '{char.ToLowerInvariant(member[0])}{member[1..]}' failed to satisfy constraint: Member must not be null";
 }

@@ -1,0 +1,195 @@
+using System.Net;
+using System.Net.Sockets;
+using Microsoft.Extensions.Logging.Abstractions;
+using Portal.Aws.Tests.Support;
+using Portal.Provisioning.Aws;
+using Portal.Provisioning.Aws.Protocol;
+using Portal.Tests.Support;
+
+namespace Portal.Aws.Tests;
+
+/// <summary>
+/// Proof 4, against a loopback endpoint that fails a given number of times: throttling, 5xx, timeouts and transport
+/// errors are retried within the budget; other errors are not; exhausted retries raise AwsUnavailableException with the
+/// last AWS code. (The same proof against the emulator's injected faults follows once tools/Portal.AwsEmulator is on main.)
+/// </summary>
+public class RetryTests
+{
+    private static readonly Dictionary<string, string?> FastRetries = new()
+    {
+        ["Aws:MaxAttempts"] = "5",
+        ["Aws:RetryBudget"] = "00:00:20",
+        ["Aws:RetryBaseDelay"] = "00:00:00.010",
+        ["Aws:RetryMaxDelay"] = "00:00:00.050",
+    };
+
+    private static Dictionary<string, string?> Settings(params (string Key, string Value)[] overrides)
+    {
+        var settings = new Dictionary<string, string?>(FastRetries);
+        foreach (var (key, value) in overrides) settings[key] = value;
+        return settings;
+    }
+
+    /// <summary>Answers <paramref name="failure"/> to the first <paramref name="failures"/> requests, then AWS's sample success.</summary>
+    private static Func<CapturedRequest, CannedResponse> FailingFirst(int failures, CannedResponse failure)
+    {
+        var count = 0;
+        return request => Interlocked.Increment(ref count) <= failures ? failure : AwsSamples.SuccessFor(request);
+    }
+
+    [Fact]
+    public async Task Throttled_calls_succeed_within_the_budget()
+    {
+        await using var server = await AwsLoopbackServer.StartAsync(FailingFirst(3, AwsSamples.Error("cloudformation", "Throttling.xml", 400)));
+        using var clients = new AwsTestClients(server.Url, Settings());
+
+        var stack = await clients.CloudFormation.DescribeStackAsync("MyStack");
+
+        Assert.Equal("MyStack", stack?.StackName);
+        Assert.Equal(4, server.Requests.Count);
+        Assert.All(server.Requests, r => Assert.StartsWith("AWS4-HMAC-SHA256 ", r.Header("Authorization")));
+    }
+
+    [Fact]
+    public async Task Throttled_JSON_calls_succeed_within_the_budget()
+    {
+        await using var server = await AwsLoopbackServer.StartAsync(FailingFirst(2, AwsSamples.Error("codepipeline", "ThrottlingException.json", 400)));
+        using var clients = new AwsTestClients(server.Url, Settings());
+
+        var executionId = await clients.Pipelines.StartExecutionAsync(new StartPipelineExecutionRequest("MyFirstPipeline"));
+
+        Assert.Equal("3137f7cb-7cf7-039j-s83l-d7eu3EXAMPLE", executionId);
+        Assert.Equal(3, server.Requests.Count);
+        // A generated idempotency token is generated once per call, so every attempt carries the same one.
+        Assert.Single(server.Requests.Select(r => System.Text.Json.JsonDocument.Parse(r.Body).RootElement.GetProperty("clientRequestToken").GetString()).Distinct());
+    }
+
+    [Fact]
+    public async Task Server_errors_are_retried()
+    {
+        await using var server = await AwsLoopbackServer.StartAsync(FailingFirst(2, AwsSamples.Error("secretsmanager", "InternalServiceError.json", 500)));
+        using var clients = new AwsTestClients(server.Url, Settings());
+
+        var secret = await clients.Secrets.DescribeSecretAsync("MyTestDatabaseSecret");
+
+        Assert.Equal("MyTestDatabaseSecret", secret.Name);
+        Assert.Equal(3, server.Requests.Count);
+    }
+
+    [Fact]
+    public async Task A_non_retryable_error_is_not_retried()
+    {
+        await using var server = await AwsLoopbackServer.StartAsync(_ => AwsSamples.Error("cloudformation", "ValidationError-no-updates.xml", 400));
+        using var clients = new AwsTestClients(server.Url, Settings());
+
+        await Assert.ThrowsAsync<AwsValidationException>(() => clients.CloudFormation.UpdateStackAsync(new UpdateStackRequest("MyStack", "{}")));
+
+        Assert.Single(server.Requests);
+    }
+
+    [Fact]
+    public async Task A_not_found_error_is_not_retried()
+    {
+        await using var server = await AwsLoopbackServer.StartAsync(_ => AwsSamples.Error("codepipeline", "PipelineNotFoundException.json", 400));
+        using var clients = new AwsTestClients(server.Url, Settings());
+
+        await Assert.ThrowsAsync<AwsNotFoundException>(() => clients.Pipelines.GetStateAsync("MissingPipeline"));
+
+        Assert.Single(server.Requests);
+    }
+
+    [Fact]
+    public async Task Exhausted_attempts_raise_unavailable_with_the_last_AWS_code()
+    {
+        await using var server = await AwsLoopbackServer.StartAsync(_ => AwsSamples.Error("cloudformation", "Throttling.xml", 400));
+        using var clients = new AwsTestClients(server.Url, Settings(("Aws:MaxAttempts", "3")));
+
+        var error = await Assert.ThrowsAsync<AwsUnavailableException>(() => clients.CloudFormation.DescribeStacksAsync());
+
+        Assert.Equal(("cloudformation", "Throttling", "Rate exceeded", "7c2d5b9e-0b1a-4e0b-9a3f-example", 400, 3),
+            (error.Service, error.Code, error.AwsMessage, error.RequestId, error.StatusCode, error.Attempts));
+        Assert.True(error.Retryable);
+        Assert.Equal(3, server.Requests.Count);
+    }
+
+    [Fact]
+    public async Task The_time_budget_stops_retries_before_the_attempts_run_out()
+    {
+        await using var server = await AwsLoopbackServer.StartAsync(_ => new CannedResponse(503, "text/html", "<html>Service Unavailable</html>"));
+        using var clients = new AwsTestClients(server.Url, Settings(
+            ("Aws:MaxAttempts", "20"), ("Aws:RetryBudget", "00:00:00.300"), ("Aws:RetryBaseDelay", "00:00:00.100"), ("Aws:RetryMaxDelay", "00:00:00.200")));
+
+        var error = await Assert.ThrowsAsync<AwsUnavailableException>(() => clients.Secrets.DescribeSecretAsync("x"));
+
+        Assert.Equal("ServiceUnavailable", error.Code);
+        Assert.InRange(error.Attempts, 1, 19);
+        Assert.Equal(error.Attempts, server.Requests.Count);
+    }
+
+    [Fact]
+    public async Task An_attempt_that_times_out_is_retried()
+    {
+        var count = 0;
+        await using var server = await AwsLoopbackServer.StartAsync(request =>
+        {
+            if (Interlocked.Increment(ref count) == 1) Thread.Sleep(TimeSpan.FromSeconds(2));
+            return AwsSamples.SuccessFor(request);
+        });
+        using var clients = new AwsTestClients(server.Url, Settings(("Aws:Timeout", "00:00:00.300")));
+
+        var rules = await clients.LoadBalancerRules.DescribeTargetHealthAsync("arn:tg");
+
+        Assert.Equal(2, rules.Count);
+        Assert.Equal(2, server.Requests.Count);
+    }
+
+    [Fact]
+    public async Task Transport_failures_are_retried_then_reported_as_unavailable()
+    {
+        using var closed = new TcpListener(IPAddress.Loopback, 0);
+        closed.Start();
+        var port = ((IPEndPoint)closed.LocalEndpoint).Port;
+        closed.Stop(); // nothing listens on the port any more: connections are refused
+        using var clients = new AwsTestClients(new Uri($"http://127.0.0.1:{port}/"), Settings(("Aws:MaxAttempts", "2")));
+
+        var error = await Assert.ThrowsAsync<AwsUnavailableException>(() => clients.CloudFormation.DescribeStacksAsync());
+
+        Assert.Equal((AwsErrors.NetworkingCode, 2), (error.Code, error.Attempts));
+    }
+
+    [Fact]
+    public async Task A_cancelled_call_is_neither_retried_nor_wrapped()
+    {
+        await using var server = await AwsLoopbackServer.StartAsync(request =>
+        {
+            Thread.Sleep(TimeSpan.FromMilliseconds(500));
+            return AwsSamples.SuccessFor(request);
+        });
+        using var clients = new AwsTestClients(server.Url, Settings());
+        using var cancellation = new CancellationTokenSource(TimeSpan.FromMilliseconds(100));
+
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => clients.CloudFormation.DescribeStacksAsync(cancellationToken: cancellation.Token));
+
+        Assert.Single(server.Requests);
+    }
+
+    [Fact]
+    public void Backoff_is_jittered_below_a_ceiling_that_doubles_up_to_the_maximum()
+    {
+        var options = new AwsOptions { RetryBaseDelay = TimeSpan.FromMilliseconds(100), RetryMaxDelay = TimeSpan.FromMilliseconds(1000) };
+        var policy = new AwsRetryPolicy(options, TimeProvider.System, NullLogger<AwsRetryPolicy>.Instance);
+
+        var first = Enumerable.Range(0, 200).Select(_ => policy.Backoff(1, throttled: false)).ToList();
+        var third = Enumerable.Range(0, 200).Select(_ => policy.Backoff(3, throttled: false)).ToList();
+        var late = Enumerable.Range(0, 200).Select(_ => policy.Backoff(10, throttled: false)).ToList();
+        var throttled = Enumerable.Range(0, 200).Select(_ => policy.Backoff(1, throttled: true)).ToList();
+
+        Assert.All(first, d => Assert.InRange(d, TimeSpan.Zero, TimeSpan.FromMilliseconds(100)));
+        Assert.All(third, d => Assert.InRange(d, TimeSpan.Zero, TimeSpan.FromMilliseconds(400)));
+        Assert.Contains(third, d => d > TimeSpan.FromMilliseconds(100));
+        Assert.All(late, d => Assert.InRange(d, TimeSpan.Zero, TimeSpan.FromMilliseconds(1000)));
+        Assert.Contains(late, d => d > TimeSpan.FromMilliseconds(500));
+        Assert.Contains(throttled, d => d > TimeSpan.FromMilliseconds(100));
+        Assert.True(first.Distinct().Count() > 100, "Delays are jittered, not fixed.");
+    }
+}
