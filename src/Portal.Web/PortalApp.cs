@@ -5,7 +5,9 @@ using Microsoft.EntityFrameworkCore;
 using MudBlazor.Services;
 using Portal.Data;
 using Portal.Data.Entities;
+using Portal.Provisioning.Aws;
 using Portal.Provisioning.Jobs;
+using Portal.Provisioning.Stacks;
 using Portal.Web.Api;
 using Portal.Web.Auth;
 using Portal.Web.Components;
@@ -39,6 +41,8 @@ public static class PortalApp
         services.AddDbContext<PortalDbContext>(options => options.UseNpgsql(connectionString));
         services.AddSingleton(TimeProvider.System);
         services.AddPortalJobs(builder.Configuration, connectionString);
+        services.AddPortalAws(builder.Configuration);
+        services.AddPortalProvisioning(builder.Configuration);
         services.AddPortalAuthentication();
         services.AddProblemDetails();
         services.AddAntiforgery();
