@@ -1,0 +1,43 @@
+using Portal.AwsEmulator.Tests.Calls;
+using Portal.Tests.Support;
+
+namespace Portal.AwsEmulator.Tests;
+
+/// <summary>One emulator per test class (faults and delays set by one test class never reach another) and its clients.</summary>
+public class EmulatorFixture : IAsyncLifetime
+{
+    public const string SharedListenerArn = "arn:aws:elasticloadbalancing:eu-west-1:000000000000:listener/app/shared/50dc6c495c0c9188/f2f7dc8efc522ab2";
+
+    public EmulatorHost Emulator { get; private set; } = null!;
+    public AwsClient Client { get; private set; } = null!;
+    public CloudFormationCalls Stacks { get; private set; } = null!;
+    public PipelineCalls Pipelines { get; private set; } = null!;
+    public SecretCalls Secrets { get; private set; } = null!;
+    public LoadBalancingCalls LoadBalancing { get; private set; } = null!;
+
+    /// <summary>The shared listener is seeded by configuration, as the portal's platform settings name it.</summary>
+    protected virtual IReadOnlyDictionary<string, string?> Settings => new Dictionary<string, string?>
+    {
+        ["Emulator:Seed:Listeners:0:ListenerArn"] = SharedListenerArn,
+        ["Emulator:Seed:Listeners:0:CertificateArns:0"] = "arn:aws:acm:eu-west-1:000000000000:certificate/shared",
+    };
+
+    public async Task InitializeAsync()
+    {
+        Emulator = await EmulatorHost.StartAsync(Settings);
+        Client = new AwsClient(Emulator.BaseUrl);
+        Stacks = new CloudFormationCalls(Client);
+        Pipelines = new PipelineCalls(Client);
+        Secrets = new SecretCalls(Client);
+        LoadBalancing = new LoadBalancingCalls(Client);
+    }
+
+    public async Task DisposeAsync()
+    {
+        Client.Dispose();
+        await Emulator.DisposeAsync();
+    }
+
+    /// <summary>A stack name no other test uses.</summary>
+    public static string UniqueName(string prefix) => $"{prefix}-{Guid.NewGuid():N}"[..Math.Min(60, prefix.Length + 13)];
+}
