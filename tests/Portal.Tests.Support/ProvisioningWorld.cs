@@ -84,7 +84,7 @@ public sealed class ProvisioningWorld : IAsyncDisposable
             $"host {hostId} to be {state}", Describe);
 
     public static string Describe(Host host) =>
-        $"{host.State} ({host.StateReason}); " + string.Join(", ", host.Environments.Select(e => $"{e.Kind} {e.State} {e.StateReason}"));
+        $"{host.State} ({host.StateReason}); " + string.Join(", ", host.Environments.Select(e => $"{e.Kind} {e.State} {e.StateReason} (operation {e.Operation}, next check {e.NextCheckAt:HH:mm:ss.fff})"));
 
     public async ValueTask DisposeAsync()
     {

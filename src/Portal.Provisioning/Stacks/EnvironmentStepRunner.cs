@@ -27,7 +27,13 @@ public sealed class EnvironmentStepRunner(
     public async Task AdvanceAsync(Guid environmentId, Guid checkId, CancellationToken cancellationToken)
     {
         await using var held = await environmentLock.TryAcquireAsync(environmentId, cancellationToken);
-        if (held is null) return;
+        if (held is null)
+        {
+            // Another step still runs. If it was superseded (the reconciler resumed this environment), its save will
+            // fail and this check is the one that must go on: look again shortly; a stale check ends there.
+            scheduler.Schedule(environmentId, checkId, options.MinCheckInterval);
+            return;
+        }
 
         var environment = await db.HostEnvironments
             .Include(e => e.Host).ThenInclude(h => h.Customer)
