@@ -259,15 +259,14 @@ public sealed class PipelineStore(string region, string accountId)
             var stage = pipeline.Stage(stageName) ?? throw new AwsServiceException("StageNotFoundException", $"Stage '{stageName}' was not found in pipeline '{pipelineName}'.");
             if (stage.Actions.All(a => a.Name != actionName))
                 throw new AwsServiceException("ActionNotFoundException", $"Action '{actionName}' was not found in stage '{stageName}' of pipeline '{pipelineName}'.");
-            var action = pipeline.LatestStageExecutions.TryGetValue(stageName, out var latest)
-                && data.Executions.FirstOrDefault(e => e.Id == latest) is { } execution
-                && execution.Stages.TryGetValue(stageName, out var stageRecord) && stageRecord.Actions.TryGetValue(actionName, out var record)
-                ? (Execution: execution, Record: record)
-                : default;
-            if (action.Record is not { Status: ExecutionStatuses.InProgress, Token: not null })
-                throw new AwsServiceException("ApprovalAlreadyCompletedException", $"The approval action '{actionName}' in stage '{stageName}' is not waiting for a decision.");
-            if (action.Record.Token != token)
+            // The token names the approval (several wait at once in PARALLEL mode); one already decided or unknown is refused.
+            var action = data.Executions.Where(e => e.PipelineName == pipelineName)
+                .Select(e => (Execution: e, Record: e.Stages.GetValueOrDefault(stageName)?.Actions.GetValueOrDefault(actionName)))
+                .FirstOrDefault(a => a.Record?.Token == token);
+            if (action.Record is null)
                 throw new AwsServiceException("InvalidApprovalTokenException", $"The token is not valid for the approval action '{actionName}' in stage '{stageName}'.");
+            if (action.Record.Status != ExecutionStatuses.InProgress)
+                throw new AwsServiceException("ApprovalAlreadyCompletedException", $"The approval action '{actionName}' in stage '{stageName}' is no longer waiting for a decision ({action.Record.Status}).");
             var now = DateTimeOffset.UtcNow;
             (action.Record.Status, action.Record.Summary, action.Record.LastStatusChange, action.Record.LastUpdatedBy) =
                 (approved ? ExecutionStatuses.Succeeded : ExecutionStatuses.Failed, summary, now, decidedBy);

@@ -118,12 +118,15 @@ public sealed class LoadBalancingStore(string region, string accountId)
         lock (gate) RemoveListener(arn);
     }
 
-    /// <summary>A listener that exists outside any stack (the platform's shared listener): its load balancer is made up from the ARN.</summary>
+    /// <summary>
+    /// A listener that exists outside any stack (the platform's shared listener): its load balancer is made up from
+    /// the ARN. A listener already known (from a saved state) keeps its rules.
+    /// </summary>
     public ListenerRecord Seed(SeedListener seed)
     {
         lock (gate)
         {
-            RemoveListener(seed.ListenerArn);
+            if (data.Listeners.FirstOrDefault(l => l.Arn == seed.ListenerArn) is { } known) return known;
             var parts = seed.ListenerArn.Split(":listener/", 2);
             var path = parts.Length == 2 ? parts[1].Split('/') : [];
             if (path.Length != 4)
