@@ -50,30 +50,7 @@ public sealed class ProvisioningWorld : IAsyncDisposable
         OrderAsync(hostName, environments, configure: null);
 
     public Task<Host> OrderAsync(string hostName, EnvironmentKind[] environments, Action<Host>? configure, string? customerSlug = null) =>
-        Portal.WithScopeAsync(async services =>
-        {
-            var db = services.GetRequiredService<PortalDbContext>();
-            var slug = customerSlug ?? "c" + Guid.NewGuid().ToString("N")[..10];
-            var customer = await db.Customers.FirstOrDefaultAsync(c => c.Slug == slug) ?? new Customer { Name = $"Customer {slug}", Slug = slug };
-            var host = new Host
-            {
-                Customer = customer,
-                Name = hostName,
-                Plan = "small",
-                HealthCheckPath = "/health",
-                ApproverEmails = ["ops@example.test"],
-                GitLab = new GitLabProject { PathWithNamespace = $"{slug}/{hostName}", HttpUrl = $"https://gitlab.example.test/{slug}/{hostName}.git" },
-                Environments = environments.Select(kind => new HostEnvironment
-                {
-                    Kind = kind,
-                    Branch = kind switch { EnvironmentKind.Dev => "dev", EnvironmentKind.Staging => "staging", _ => "master" },
-                }).ToList(),
-            };
-            configure?.Invoke(host);
-            db.Hosts.Add(host);
-            await db.SaveChangesAsync();
-            return host;
-        });
+        Portal.WithScopeAsync(services => TestOrders.PlaceAsync(services.GetRequiredService<PortalDbContext>(), hostName, environments, configure, customerSlug));
 
     /// <summary>The host with its environments, fresh from the database.</summary>
     public Task<Host> HostAsync(Guid hostId) => Portal.WithScopeAsync(services =>
