@@ -1,5 +1,6 @@
 using Hangfire;
 using Hangfire.PostgreSql;
+using Hangfire.PostgreSql.Factories;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 
@@ -13,16 +14,23 @@ public static class JobsSetup
         var options = configuration.GetSection(JobOptions.Section).Get<JobOptions>() ?? new JobOptions();
         options.Validate();
 
+        var storageOptions = new PostgreSqlStorageOptions
+        {
+            SchemaName = "hangfire",
+            QueuePollInterval = options.QueuePollInterval,
+            PrepareSchemaIfNecessary = true,
+            // Workers wait on LISTEN/NOTIFY: an enqueued job starts at once instead of at the next poll.
+            EnableLongPolling = true,
+            // A job whose process died is fetched again after this long (Hangfire's default is 30 minutes).
+            InvisibilityTimeout = options.InvisibilityTimeout,
+        };
+        // This portal's own storage, registered before AddHangfire so that its clients, server and dashboard use it
+        // rather than Hangfire's process-wide JobStorage.Current (which another portal in the same process may set).
+        services.AddSingleton<JobStorage>(_ => new PostgreSqlStorage(new NpgsqlConnectionFactory(connectionString, storageOptions, null), storageOptions));
         services.AddHangfire(hangfire => hangfire
             .SetDataCompatibilityLevel(CompatibilityLevel.Version_180)
             .UseSimpleAssemblyNameTypeSerializer()
-            .UseRecommendedSerializerSettings()
-            .UsePostgreSqlStorage(storage => storage.UseNpgsqlConnection(connectionString), new PostgreSqlStorageOptions
-            {
-                SchemaName = "hangfire",
-                QueuePollInterval = options.QueuePollInterval,
-                PrepareSchemaIfNecessary = true,
-            }));
+            .UseRecommendedSerializerSettings());
         if (options.RunServer)
             services.AddHangfireServer(server =>
             {
@@ -42,7 +50,10 @@ public sealed class JobOptions
     public bool RunServer { get; set; } = true;
     public int WorkerCount { get; set; } = 20;
     public TimeSpan QueuePollInterval { get; set; } = TimeSpan.FromSeconds(1);
-    public TimeSpan SchedulePollingInterval { get; set; } = TimeSpan.FromSeconds(1);
+    public TimeSpan SchedulePollingInterval { get; set; } = TimeSpan.FromMilliseconds(500);
+
+    /// <summary>How long a fetched job stays invisible to other workers; a job whose process died runs again after it.</summary>
+    public TimeSpan InvisibilityTimeout { get; set; } = TimeSpan.FromMinutes(5);
 
     public void Validate()
     {
@@ -52,5 +63,7 @@ public sealed class JobOptions
             throw new InvalidOperationException($"{Section}:{nameof(QueuePollInterval)} must be positive.");
         if (SchedulePollingInterval <= TimeSpan.Zero)
             throw new InvalidOperationException($"{Section}:{nameof(SchedulePollingInterval)} must be positive.");
+        if (InvisibilityTimeout < TimeSpan.FromMinutes(1))
+            throw new InvalidOperationException($"{Section}:{nameof(InvisibilityTimeout)} must be at least a minute: longer than any job runs.");
     }
 }

@@ -1,4 +1,5 @@
 using Portal.Data.Entities;
+using Portal.Provisioning.Aws;
 using Portal.Provisioning.Policy;
 using Portal.Provisioning.Templates;
 
@@ -8,7 +9,7 @@ namespace Portal.Provisioning.Stacks;
 /// Provisions one host environment: its listener priority, then the infrastructure stack, then the software stack,
 /// then copies the outputs. Both stacks pass the template policy before the first AWS call.
 /// </summary>
-public sealed class EnvironmentProvisioner(HostStackRenderer renderer, TemplatePolicy policy, ListenerPriorityAllocator priorities, StackDriver stacks)
+public sealed class EnvironmentProvisioner(HostStackRenderer renderer, TemplatePolicy policy, ListenerPriorityAllocator priorities, StackDriver stacks, ICloudFormation cloudFormation)
 {
     public async Task<StepResult> StepAsync(HostEnvironment environment, CancellationToken cancellationToken)
     {
@@ -27,7 +28,9 @@ public sealed class EnvironmentProvisioner(HostStackRenderer renderer, TemplateP
         var softwareProgress = await stacks.CreateAsync(environment, software, cancellationToken);
         if (softwareProgress.Kind != LayerProgressKind.Done) return StepResult.From(softwareProgress);
 
-        CopyOutputs(environment, softwareProgress.Stack!.Outputs);
+        var stack = softwareProgress.Stack ?? await cloudFormation.DescribeStackAsync(environment.SoftwareStackId!, cancellationToken)
+            ?? throw new ProvisioningRefusedException($"Stack {software.StackName} vanished.");
+        CopyOutputs(environment, stack.Outputs);
         return StepResult.Finished;
     }
 

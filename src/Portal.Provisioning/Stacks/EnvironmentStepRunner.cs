@@ -91,7 +91,7 @@ public sealed class EnvironmentStepRunner(
         switch (result.Kind)
         {
             case StepResultKind.Waiting:
-                var delay = result.RetryAfter ?? NextDelay(environment, now);
+                var delay = result.RetryAfter ?? NextDelay(result.RunningSince ?? environment.OperationStartedAt ?? now, now);
                 next = (Guid.NewGuid(), delay);
                 environment.ScheduledCheckId = next.Value.Item1;
                 environment.NextCheckAt = now + delay;
@@ -122,10 +122,10 @@ public sealed class EnvironmentStepRunner(
         environment.NextCheckAt = null;
     }
 
-    /// <summary>Looks grow further apart as an operation ages: a fraction of its age, within the configured bounds.</summary>
-    private TimeSpan NextDelay(HostEnvironment environment, DateTimeOffset now)
+    /// <summary>Looks grow further apart as a stack operation ages: a fraction of its age, within the configured bounds.</summary>
+    private TimeSpan NextDelay(DateTimeOffset since, DateTimeOffset now)
     {
-        var age = now - (environment.OperationStartedAt ?? now);
+        var age = now - since;
         var delay = TimeSpan.FromTicks((long)(age.Ticks * options.CheckBackoffFactor));
         return delay < options.MinCheckInterval ? options.MinCheckInterval
             : delay > options.MaxCheckInterval ? options.MaxCheckInterval

@@ -10,7 +10,7 @@ public sealed class ProvisioningOptions
     public TimeSpan MaxCheckInterval { get; set; } = TimeSpan.FromSeconds(15);
 
     /// <summary>The wait grows with the operation's age: this fraction of the time the stack has been in progress.</summary>
-    public double CheckBackoffFactor { get; set; } = 0.2;
+    public double CheckBackoffFactor { get; set; } = 0.1;
 
     /// <summary>Wait before trying again after AWS stayed unavailable (throttling, 5xx) through the client's own retries.</summary>
     public TimeSpan UnavailableRetryDelay { get; set; } = TimeSpan.FromSeconds(10);

@@ -9,24 +9,40 @@ namespace Portal.Provisioning.Stacks;
 /// Every call first reads where the stack stands, and every AWS call carries the attempt's client request token,
 /// so running a step twice, or after a crash, never starts a second stack operation.
 /// </summary>
-public sealed class StackDriver(ICloudFormation cloudFormation, StackEventCopier events)
+public sealed class StackDriver(ICloudFormation cloudFormation, StackEventCopier events, TimeProvider clock)
 {
     private static readonly IReadOnlyList<string> Capabilities = ["CAPABILITY_IAM", "CAPABILITY_NAMED_IAM"];
 
+    /// <summary>
+    /// Done at once, without an AWS call, when this stack already completed with the same template and parameters.
+    /// The result carries no stack description: ask for one when its outputs are needed.
+    /// </summary>
     public async Task<LayerProgress> CreateAsync(HostEnvironment environment, RenderedStack stack, CancellationToken cancellationToken)
     {
-        var stackId = await FindAsync(environment, stack.Layer, stack.StackName, cancellationToken);
+        if (environment.StackId(stack.Layer) is not null && environment.TemplateHash(stack.Layer) == stack.TemplateHash)
+            return LayerProgress.Done(null);
+        var stackId = environment.StackId(stack.Layer);
         if (stackId is null)
         {
-            stackId = await cloudFormation.CreateStackAsync(new CreateStackRequest(stack.StackName, stack.TemplateBody)
+            try
             {
-                Parameters = Inputs(stack),
-                Tags = stack.Tags.Select(t => new StackInputTag(t.Key, t.Value)).ToList(),
-                Capabilities = Capabilities,
-                ClientRequestToken = environment.RequestToken(stack.Layer, "create"),
-            }, cancellationToken);
-            environment.SetStack(stack.Layer, stack.StackName, stackId);
-            return LayerProgress.Running;
+                // The attempt's token makes a repeated call (after a crash) answer with the same stack.
+                stackId = await cloudFormation.CreateStackAsync(new CreateStackRequest(stack.StackName, stack.TemplateBody)
+                {
+                    Parameters = Inputs(stack),
+                    Tags = stack.Tags.Select(t => new StackInputTag(t.Key, t.Value)).ToList(),
+                    Capabilities = Capabilities,
+                    ClientRequestToken = environment.RequestToken(stack.Layer, "create"),
+                }, cancellationToken);
+                environment.SetStack(stack.Layer, stack.StackName, stackId);
+                return LayerProgress.RunningFrom(clock.GetUtcNow());
+            }
+            catch (AwsException e) when (e.Code == "AlreadyExistsException")
+            {
+                // Left by an earlier attempt: carry on from where that stack stands.
+                stackId = await FindAsync(environment, stack.Layer, stack.StackName, cancellationToken);
+                if (stackId is null) return LayerProgress.Running;
+            }
         }
 
         var latest = await events.CopyAsync(environment, stackId, cancellationToken);
@@ -35,10 +51,10 @@ public sealed class StackDriver(ICloudFormation cloudFormation, StackEventCopier
         switch (StackStatus.Classify(latest.ResourceStatus))
         {
             case StackCondition.Busy:
-                return LayerProgress.Running;
+                return LayerProgress.RunningFrom(latest.Timestamp);
             case StackCondition.Ready:
                 environment.SetTemplateHash(stack.Layer, stack.TemplateHash);
-                return LayerProgress.Done(await cloudFormation.DescribeStackAsync(stackId, cancellationToken));
+                return LayerProgress.Done(null);
             case StackCondition.Deleted:
                 // A failed stack of an earlier attempt is gone: the next look creates it afresh.
                 environment.SetStack(stack.Layer, stack.StackName, null);
@@ -65,7 +81,7 @@ public sealed class StackDriver(ICloudFormation cloudFormation, StackEventCopier
         switch (StackStatus.Classify(latest.ResourceStatus))
         {
             case StackCondition.Busy:
-                return LayerProgress.Running;
+                return LayerProgress.RunningFrom(latest.Timestamp);
             case StackCondition.Ready when fromThisAttempt && !StackStatus.IsRolledBackUpdate(latest.ResourceStatus):
                 environment.SetTemplateHash(stack.Layer, stack.TemplateHash);
                 return LayerProgress.Done(await cloudFormation.DescribeStackAsync(stackId, cancellationToken));

@@ -1,7 +1,7 @@
 namespace Portal.Provisioning.Stacks;
 
 /// <summary>What one step of an environment's operation came to.</summary>
-public sealed record StepResult(StepResultKind Kind, string? FailureReason = null, TimeSpan? RetryAfter = null)
+public sealed record StepResult(StepResultKind Kind, string? FailureReason = null, TimeSpan? RetryAfter = null, DateTimeOffset? RunningSince = null)
 {
     public static readonly StepResult Waiting = new(StepResultKind.Waiting);
     public static readonly StepResult Finished = new(StepResultKind.Finished);
@@ -12,7 +12,7 @@ public sealed record StepResult(StepResultKind Kind, string? FailureReason = nul
 
     public static StepResult From(LayerProgress progress) => progress.Kind switch
     {
-        LayerProgressKind.Running => Waiting,
+        LayerProgressKind.Running => progress.RunningSince is { } since ? new StepResult(StepResultKind.Waiting, RunningSince: since) : Waiting,
         LayerProgressKind.Failed => Failed(progress.FailureReason!),
         _ => Finished,
     };
