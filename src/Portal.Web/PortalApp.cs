@@ -5,11 +5,13 @@ using Microsoft.EntityFrameworkCore;
 using MudBlazor.Services;
 using Portal.Data;
 using Portal.Data.Entities;
+using Portal.Provisioning.Hosts;
 using Portal.Provisioning.Jobs;
 using Portal.Web.Api;
 using Portal.Web.Auth;
 using Portal.Web.Components;
 using Portal.Web.Health;
+using Portal.Web.Hosts;
 
 namespace Portal.Web;
 
@@ -36,9 +38,13 @@ public static class PortalApp
                 "to a Postgres connection string, or start the portal with ./scripts/run.sh.");
 
         var services = builder.Services;
-        services.AddDbContext<PortalDbContext>(options => options.UseNpgsql(connectionString));
+        // The factory also registers the scoped context; pages and host services take short-lived contexts from it.
+        services.AddDbContextFactory<PortalDbContext>(options => options.UseNpgsql(connectionString));
         services.AddSingleton(TimeProvider.System);
         services.AddPortalJobs(builder.Configuration, connectionString);
+        services.AddPortalHosts(builder.Configuration);
+        services.AddScoped<NewWebhookTokens>();
+        services.AddPortalApi();
         services.AddPortalAuthentication();
         services.AddProblemDetails();
         services.AddAntiforgery();
@@ -68,7 +74,8 @@ public static class PortalApp
             DashboardTitle = "Portal jobs",
             AppPath = "/operations",
         });
-        app.MapGroup("/api/v1").RequireAuthorization().MapMeEndpoints().MapTokenEndpoints();
+        app.MapGroup("/api/v1").RequireAuthorization().MapMeEndpoints().MapTokenEndpoints().MapHostEndpoints();
+        app.MapPortalApiDocuments();
         app.MapRazorComponents<App>().AddInteractiveServerRenderMode();
         return app;
     }

@@ -16,7 +16,7 @@ public sealed class HostQueries(IDbContextFactory<PortalDbContext> contexts, Cos
     public const int DefaultReleasePageSize = 25;
     public const int MaxReleasePageSize = 100;
 
-    public async Task<Page<HostSummary>> ListAsync(Guid customerId, HostListQuery query, CancellationToken cancellationToken = default)
+    public async Task<ResultPage<HostSummary>> ListAsync(Guid customerId, HostListQuery query, CancellationToken cancellationToken = default)
     {
         await using var db = await contexts.CreateDbContextAsync(cancellationToken);
         var hosts = db.Hosts.AsNoTracking().Where(h => h.CustomerId == customerId);
@@ -31,7 +31,7 @@ public sealed class HostQueries(IDbContextFactory<PortalDbContext> contexts, Cos
         var total = await hosts.CountAsync(cancellationToken);
         var rows = await hosts
             .OrderBy(h => h.Name)
-            .Skip((query.PageNumber - 1) * query.PageSize)
+            .Skip((query.Page - 1) * query.PageSize)
             .Take(query.PageSize)
             .Select(h => new
             {
@@ -50,7 +50,7 @@ public sealed class HostQueries(IDbContextFactory<PortalDbContext> contexts, Cos
             h.Environments.OrderBy(e => e.Kind).Select(e => new EnvironmentSummary(HostOrderTerms.EnvironmentName(e.Kind), e.State)).ToList(),
             h.LastRelease?.ToSummary(),
             h.CreatedAt)).ToList();
-        return new Page<HostSummary>(items, total, query.PageNumber, query.PageSize);
+        return new ResultPage<HostSummary>(items, total, query.Page, query.PageSize);
     }
 
     public async Task<HostDetails?> GetAsync(Guid customerId, string name, CancellationToken cancellationToken = default)
@@ -63,7 +63,7 @@ public sealed class HostQueries(IDbContextFactory<PortalDbContext> contexts, Cos
     }
 
     /// <summary>The environment's stack events, newest first; null when the host or the environment does not exist.</summary>
-    public async Task<Page<StackEventView>?> EventsAsync(Guid customerId, string name, EnvironmentKind environment,
+    public async Task<ResultPage<StackEventView>?> EventsAsync(Guid customerId, string name, EnvironmentKind environment,
         int pageNumber = 1, int pageSize = DefaultEventPageSize, CancellationToken cancellationToken = default)
     {
         await using var db = await contexts.CreateDbContextAsync(cancellationToken);
@@ -75,11 +75,11 @@ public sealed class HostQueries(IDbContextFactory<PortalDbContext> contexts, Cos
             .Skip((pageNumber - 1) * pageSize).Take(pageSize)
             .Select(e => new StackEventView(e.Id, e.StackName, e.Timestamp, e.LogicalResourceId, e.ResourceType, e.ResourceStatus, e.ResourceStatusReason))
             .ToListAsync(cancellationToken);
-        return new Page<StackEventView>(items, total, pageNumber, pageSize);
+        return new ResultPage<StackEventView>(items, total, pageNumber, pageSize);
     }
 
     /// <summary>The host's releases in every environment (or one), newest first; null when the host does not exist.</summary>
-    public async Task<Page<ReleaseSummary>?> ReleasesAsync(Guid customerId, string name, EnvironmentKind? environment = null,
+    public async Task<ResultPage<ReleaseSummary>?> ReleasesAsync(Guid customerId, string name, EnvironmentKind? environment = null,
         int pageNumber = 1, int pageSize = DefaultReleasePageSize, CancellationToken cancellationToken = default)
     {
         await using var db = await contexts.CreateDbContextAsync(cancellationToken);
@@ -93,7 +93,7 @@ public sealed class HostQueries(IDbContextFactory<PortalDbContext> contexts, Cos
             .Skip((pageNumber - 1) * pageSize).Take(pageSize)
             .Select(r => new ReleaseRow(r.Id, r.HostEnvironment.Kind, r.CommitId, r.Branch, r.AuthorUsername, r.Message, r.State, r.StateReason, r.PushedAt, r.CreatedAt))
             .ToListAsync(cancellationToken);
-        return new Page<ReleaseSummary>(rows.Select(r => r.ToSummary()).ToList(), total, pageNumber, pageSize);
+        return new ResultPage<ReleaseSummary>(rows.Select(r => r.ToSummary()).ToList(), total, pageNumber, pageSize);
     }
 
     private HostDetails ToDetails(Host host) => new(

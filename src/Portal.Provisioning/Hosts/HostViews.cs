@@ -104,10 +104,10 @@ public sealed record ReleaseSummary(
     DateTimeOffset CreatedAt);
 
 /// <summary>One page of a list and the number of items in all pages.</summary>
-public sealed record Page<T>(IReadOnlyList<T> Items, int Total, int PageNumber, int PageSize);
+public sealed record ResultPage<T>(IReadOnlyList<T> Items, int Total, int Page, int PageSize);
 
 /// <summary>Which hosts to list: a 1-based page, an optional text in the name or GitLab path, an optional state.</summary>
-public sealed record HostListQuery(int PageNumber = 1, int PageSize = HostListQuery.DefaultPageSize, string? Search = null, HostState? State = null)
+public sealed record HostListQuery(int Page = 1, int PageSize = HostListQuery.DefaultPageSize, string? Search = null, HostState? State = null)
 {
     public const int DefaultPageSize = 25;
     public const int MaxPageSize = 100;
