@@ -26,7 +26,8 @@ public sealed partial class HostOrderValidator(PlanCatalog plans)
         var name = CheckName(order.Name, errors);
         var plan = CheckPlan(order.Plan, errors);
         var environments = CheckEnvironments(order, errors);
-        var production = environments.Any(e => e.Kind == EnvironmentKind.Production);
+        // Production-only rules follow what was ordered, even when production's branch has an error of its own.
+        var production = order.Includes(EnvironmentKind.Production);
         var (gitLabPath, gitLabUrl) = CheckGitLab(order.GitLabProjectPath, order.GitLabProjectUrl, errors);
         var healthCheckPath = CheckHealthCheckPath(order.HealthCheckPath, errors);
         var approvers = CheckApprovers(order.ApproverEmails, production, errors);
