@@ -15,6 +15,7 @@ public sealed class HostQueries(IDbContextFactory<PortalDbContext> contexts, Cos
     public const int MaxEventPageSize = 200;
     public const int DefaultReleasePageSize = 25;
     public const int MaxReleasePageSize = 100;
+    private const string LikeEscape = @"\";
 
     public async Task<ResultPage<HostSummary>> ListAsync(Guid customerId, HostListQuery query, CancellationToken cancellationToken = default)
     {
@@ -23,7 +24,7 @@ public sealed class HostQueries(IDbContextFactory<PortalDbContext> contexts, Cos
         if (!string.IsNullOrWhiteSpace(query.Search))
         {
             var pattern = $"%{EscapeLike(query.Search.Trim())}%";
-            hosts = hosts.Where(h => EF.Functions.ILike(h.Name, pattern) || EF.Functions.ILike(h.GitLab.PathWithNamespace, pattern));
+            hosts = hosts.Where(h => EF.Functions.ILike(h.Name, pattern, LikeEscape) || EF.Functions.ILike(h.GitLab.PathWithNamespace, pattern, LikeEscape));
         }
         if (query.State is { } state)
             hosts = hosts.Where(h => h.State == state);
