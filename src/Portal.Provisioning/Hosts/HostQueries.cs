@@ -30,26 +30,39 @@ public sealed class HostQueries(IDbContextFactory<PortalDbContext> contexts, Cos
             hosts = hosts.Where(h => h.State == state);
 
         var total = await hosts.CountAsync(cancellationToken);
-        var rows = await hosts
+        // The page's ids first: Postgres computes a row's selected values even for rows OFFSET skips, so the
+        // subqueries below run for 25 hosts rather than for every host before the page.
+        var pageIds = await hosts
             .OrderBy(h => h.Name)
             .Skip((query.Page - 1) * query.PageSize)
             .Take(query.PageSize)
+            .Select(h => h.Id)
+            .ToListAsync(cancellationToken);
+        var rows = await db.Hosts.AsNoTracking()
+            .Where(h => pageIds.Contains(h.Id))
             .Select(h => new
             {
                 h.Id, h.Name, h.Plan, h.State, h.StateReason, GitLabPath = h.GitLab.PathWithNamespace, h.CreatedAt,
                 Environments = h.Environments.Select(e => new { e.Kind, e.State }).ToList(),
-                LastRelease = h.Environments.SelectMany(e => e.Releases)
-                    .OrderByDescending(r => r.CreatedAt)
-                    .Select(r => new ReleaseRow(r.Id, r.HostEnvironment.Kind, r.CommitId, r.Branch, r.AuthorUsername, r.Message, r.State, r.StateReason, r.PushedAt, r.CreatedAt))
-                    .FirstOrDefault(),
+                // A scalar subquery per row follows the (environment, created) index; projecting the whole release
+                // here would number every release in the database instead.
+                LastReleaseId = h.Environments.SelectMany(e => e.Releases).OrderByDescending(r => r.CreatedAt).Select(r => (Guid?)r.Id).FirstOrDefault(),
             })
             .AsSplitQuery()
             .ToListAsync(cancellationToken);
 
-        var items = rows.Select(h => new HostSummary(
+        var lastReleaseIds = rows.Where(r => r.LastReleaseId is not null).Select(r => r.LastReleaseId!.Value).ToList();
+        var lastReleases = lastReleaseIds.Count == 0
+            ? []
+            : await db.Releases.AsNoTracking()
+                .Where(r => lastReleaseIds.Contains(r.Id))
+                .Select(r => new ReleaseRow(r.Id, r.HostEnvironment.Kind, r.CommitId, r.Branch, r.AuthorUsername, r.Message, r.State, r.StateReason, r.PushedAt, r.CreatedAt))
+                .ToDictionaryAsync(r => r.Id, cancellationToken);
+
+        var items = rows.OrderBy(h => pageIds.IndexOf(h.Id)).Select(h => new HostSummary(
             h.Id, h.Name, h.Plan, h.State, h.StateReason, h.GitLabPath,
             h.Environments.OrderBy(e => e.Kind).Select(e => new EnvironmentSummary(HostOrderTerms.EnvironmentName(e.Kind), e.State)).ToList(),
-            h.LastRelease?.ToSummary(),
+            h.LastReleaseId is { } id ? lastReleases[id].ToSummary() : null,
             h.CreatedAt)).ToList();
         return new ResultPage<HostSummary>(items, total, query.Page, query.PageSize);
     }
