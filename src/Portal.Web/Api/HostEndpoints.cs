@@ -14,7 +14,9 @@ public static class HostEndpoints
 {
     public static RouteGroupBuilder MapHostEndpoints(this RouteGroupBuilder api)
     {
-        var hosts = api.MapGroup("/hosts").WithTags("Hosts").RequireAuthorization(PortalRoles.Customer);
+        var hosts = api.MapGroup("/hosts").WithTags("Hosts").RequireAuthorization(PortalRoles.Customer)
+            .ProducesProblem(StatusCodes.Status401Unauthorized)
+            .ProducesProblem(StatusCodes.Status403Forbidden);
 
         hosts.MapGet("/", async Task<Results<Ok<ResultPage<HostSummary>>, ValidationProblem, ProblemHttpResult>> (
             HttpContext http, HostQueries queries, int? page, int? pageSize, string? search, string? state) =>
@@ -53,6 +55,7 @@ public static class HostEndpoints
                     throw new InvalidOperationException("Unknown order outcome.");
             }
         })
+        .ProducesProblem(StatusCodes.Status409Conflict)
         .WithName("OrderHost")
         .WithSummary("Orders a host. The answer holds the GitLab webhook token; it is never shown again. 400 lists field errors; 409 when your host quota is reached.");
 
@@ -61,6 +64,7 @@ public static class HostEndpoints
             if (CustomerOf(http) is not { } customerId) return NoCustomer();
             return await queries.GetAsync(customerId, name, http.RequestAborted) is { } host ? TypedResults.Ok(host) : HostNotFound(name);
         })
+        .ProducesProblem(StatusCodes.Status404NotFound)
         .WithName("GetHost")
         .WithSummary("One of your hosts: its order, state, environments and monthly estimate.");
 
@@ -72,6 +76,7 @@ public static class HostEndpoints
                 ? TypedResults.Ok(host.Environments)
                 : HostNotFound(name);
         })
+        .ProducesProblem(StatusCodes.Status404NotFound)
         .WithName("ListHostEnvironments")
         .WithSummary("The host's environments with their state, branch and outputs.");
 
@@ -85,6 +90,7 @@ public static class HostEndpoints
             var events = await queries.EventsAsync(customerId, name, kind, page ?? 1, pageSize ?? HostQueries.DefaultEventPageSize, http.RequestAborted);
             return events is null ? await NotFoundAsync(customerId, name, environment, queries, http) : TypedResults.Ok(events);
         })
+        .ProducesProblem(StatusCodes.Status404NotFound)
         .WithName("ListStackEvents")
         .WithSummary("CloudFormation events of the environment's stacks, newest first.");
 
@@ -97,6 +103,7 @@ public static class HostEndpoints
                 ? TypedResults.Ok(found.Outputs)
                 : EnvironmentNotFound(name, environment);
         })
+        .ProducesProblem(StatusCodes.Status404NotFound)
         .WithName("GetEnvironmentOutputs")
         .WithSummary("The environment's site URL, database endpoint and the name of the secret holding the database password (never the password).");
 
@@ -115,6 +122,7 @@ public static class HostEndpoints
             var releases = await queries.ReleasesAsync(customerId, name, kind, page ?? 1, pageSize ?? HostQueries.DefaultReleasePageSize, http.RequestAborted);
             return releases is null ? HostNotFound(name) : TypedResults.Ok(releases);
         })
+        .ProducesProblem(StatusCodes.Status404NotFound)
         .WithName("ListReleases")
         .WithSummary("The host's releases (pipeline executions started by pushes), newest first.");
 
@@ -127,6 +135,7 @@ public static class HostEndpoints
                 ? HostNotFound(name)
                 : TypedResults.Ok(new WebhookToken(token, HostWebhook.Url(PortalBaseUrl.Of(http.Request))));
         })
+        .ProducesProblem(StatusCodes.Status404NotFound)
         .WithName("RegenerateWebhookToken")
         .WithSummary("Replaces the host's GitLab webhook token; the old one stops working at once. The new token is in this answer only.");
 
