@@ -1,3 +1,4 @@
+using System.Text.Json.Serialization;
 using Portal.Data.Entities;
 
 namespace Portal.Provisioning.Hosts;
@@ -66,6 +67,7 @@ public sealed record HostOutputs(string? SiteUrl, string? DatabaseEndpoint, int?
         SecretName(Value(outputs, "DatabaseSecretArn")),
         Value(outputs, "PipelineName"));
 
+    [JsonIgnore]
     public bool IsEmpty => SiteUrl is null && DatabaseEndpoint is null && DatabaseSecretName is null && PipelineName is null;
 
     private static string? Value(IReadOnlyDictionary<string, string> outputs, string key) =>
