@@ -185,6 +185,33 @@ public sealed class CustomerJourneyTests(PortalFixture fixture) : IClassFixture<
     }
 
     [Fact]
+    public async Task Regenerating_the_webhook_token_shows_the_new_one_once_and_replaces_the_old()
+    {
+        var customer = await SignInAsNewCustomerAsync();
+        await OrderAsync(customer, "hooks", "acme/hooks");
+        await page.GotoAsync("/hosts/hooks");
+        await SignInPage.WaitUntilInteractiveAsync(page);
+        await Expect(page.GetByTestId("webhook-token-value")).ToHaveCountAsync(0);
+        var before = await DbAsync(db => db.Hosts.Where(h => h.CustomerId == customer.CustomerId && h.Name == "hooks").Select(h => h.WebhookTokenHash).SingleAsync());
+
+        await page.GetByTestId("regenerate-token").ClickAsync();
+        await page.GetByRole(AriaRole.Button, new() { Name = "Regenerate", Exact = true }).ClickAsync();
+
+        var token = await page.GetByTestId("webhook-token-value").InnerTextAsync();
+        Assert.StartsWith(HostWebhook.TokenPrefix, token);
+        var after = await DbAsync(db => db.Hosts.Where(h => h.CustomerId == customer.CustomerId && h.Name == "hooks").Select(h => h.WebhookTokenHash).SingleAsync());
+        Assert.NotEqual(before, after);
+        Assert.Equal(SecretToken.Hash(token), after);
+        // Still shown after the page's next live refresh, gone after a reload.
+        await page.WaitForTimeoutAsync(2500);
+        await Expect(page.GetByTestId("webhook-token-value")).ToHaveTextAsync(token);
+        await page.ReloadAsync();
+        await SignInPage.WaitUntilInteractiveAsync(page);
+        await Expect(page.GetByTestId("webhook-url")).ToBeVisibleAsync();
+        await Expect(page.GetByTestId("webhook-token-value")).ToHaveCountAsync(0);
+    }
+
+    [Fact]
     public async Task The_api_tokens_page_links_the_interactive_api_reference()
     {
         await SignInAsNewCustomerAsync();
