@@ -13,7 +13,7 @@ public sealed class HostOrder
     public string? Plan { get; set; }
 
     /// <summary>"dev", "staging" and/or "production".</summary>
-    public List<string> Environments { get; set; } = [];
+    public List<string> Environments { get; set => field = value ?? []; } = [];
 
     public string? DevBranch { get; set; }
     public string? StagingBranch { get; set; }
@@ -28,7 +28,7 @@ public sealed class HostOrder
     public string? HealthCheckPath { get; set; }
 
     /// <summary>Who is e-mailed when a production release waits for approval (required with production).</summary>
-    public List<string> ApproverEmails { get; set; } = [];
+    public List<string> ApproverEmails { get; set => field = value ?? []; } = [];
 
     /// <summary>Production only: a domain of the customer's, served by a dedicated load balancer with <see cref="CertificateArn"/>.</summary>
     public string? CustomDomain { get; set; }

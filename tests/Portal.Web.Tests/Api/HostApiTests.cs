@@ -85,6 +85,9 @@ public sealed class HostApiTests(PortalFixture fixture) : IClassFixture<PortalFi
         var notJson = await api.PostAsync("/api/v1/hosts", new StringContent("{ name: ", Encoding.UTF8, "application/json"));
         await HostApiHelpers.ProblemAsync(notJson, HttpStatusCode.BadRequest);
 
+        var nulls = await api.PostAsync("/api/v1/hosts", new StringContent("""{ "name": "nulls", "environments": null, "approverEmails": [null] }""", Encoding.UTF8, "application/json"));
+        Assert.NotEmpty(HostApiHelpers.FieldErrors(await HostApiHelpers.ProblemAsync(nulls, HttpStatusCode.BadRequest), "environments"));
+
         var wrongType = await api.PostAsync("/api/v1/hosts", new StringContent("""{ "name": "x", "minInstances": "many" }""", Encoding.UTF8, "application/json"));
         await HostApiHelpers.ProblemAsync(wrongType, HttpStatusCode.BadRequest);
     }
