@@ -335,6 +335,12 @@ namespace Portal.Data.Migrations
                         .HasMaxLength(200)
                         .HasColumnType("character varying(200)");
 
+                    b.Property<int?>("MaxInstances")
+                        .HasColumnType("integer");
+
+                    b.Property<int?>("MinInstances")
+                        .HasColumnType("integer");
+
                     b.Property<string>("Name")
                         .IsRequired()
                         .HasMaxLength(40)
