@@ -1,21 +1,26 @@
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Logging;
 using Npgsql;
 using Portal.Data;
 using Portal.Data.Audit;
 using Portal.Data.Entities;
 using Portal.Data.Security;
+using Portal.Provisioning.Stacks;
 
 namespace Portal.Provisioning.Hosts;
 
 /// <summary>
 /// What a customer does to their hosts: order one and regenerate its webhook token. Each call is one
-/// transaction with its audit entry. A new host stays Ordered; the provisioning reconciler takes it from there.
+/// transaction with its audit entry. A new host's provisioning starts right after its order is saved; should that
+/// fail, the host stays Ordered and the provisioning reconciler starts it a few seconds later.
 /// </summary>
 public sealed class HostOrders(
     IDbContextFactory<PortalDbContext> contexts,
     HostOrderValidator validator,
     QuotaOptions quotas,
-    TimeProvider clock)
+    HostOperations operations,
+    TimeProvider clock,
+    ILogger<HostOrders> logger)
 {
     private const string UniqueHostNameIndex = "IX_Hosts_CustomerId_Name";
 
@@ -73,6 +78,7 @@ public sealed class HostOrders(
             // Another request took the name between the check and the insert.
             return NameTakenOutcome(valid.Name);
         }
+        await StartProvisioningAsync(host.Id, cancellationToken);
         return new OrderOutcome.Created(host.Id, host.Name, token);
     }
 
@@ -88,6 +94,18 @@ public sealed class HostOrders(
         db.Record(actor, "host.webhook-token-regenerated", $"Host '{host.Name}'", customerId, host.Id);
         await db.SaveChangesAsync(cancellationToken);
         return token;
+    }
+
+    private async Task StartProvisioningAsync(Guid hostId, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await operations.StartProvisioningAsync(hostId, cancellationToken);
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            logger.LogWarning(e, "Provisioning of host {HostId} did not start; the reconciler will start it.", hostId);
+        }
     }
 
     private static Task<int> CountHostsAsync(PortalDbContext db, Guid customerId, CancellationToken cancellationToken) =>

@@ -9,8 +9,19 @@ using Portal.Provisioning.Hosts;
 
 namespace Portal.Web.Tests.Api;
 
-public sealed class HostApiTests(PortalFixture fixture) : IClassFixture<PortalFixture>
+/// <summary>A portal that takes orders but runs no jobs: hosts stay where the order left them, so states are the test's to set.</summary>
+public sealed class JoblessPortalFixture : IAsyncLifetime
 {
+    public PortalFixture Fixture { get; } = new(new Dictionary<string, string?> { ["Jobs:RunServer"] = "false" });
+
+    public Task InitializeAsync() => Fixture.InitializeAsync();
+
+    public Task DisposeAsync() => Fixture.DisposeAsync();
+}
+
+public sealed class HostApiTests(JoblessPortalFixture jobless) : IClassFixture<JoblessPortalFixture>
+{
+    private readonly PortalFixture fixture = jobless.Fixture;
     private HostApiHelpers Helpers => new(fixture);
 
     [Fact]
@@ -27,17 +38,17 @@ public sealed class HostApiTests(PortalFixture fixture) : IClassFixture<PortalFi
         Assert.StartsWith(HostWebhook.TokenPrefix, token);
         Assert.Equal($"{fixture.Portal.BaseUrl.ToString().TrimEnd('/')}/hooks/gitlab", created.GetProperty("webhookUrl").GetString());
         var host = created.GetProperty("host");
-        Assert.Equal("Ordered", host.GetProperty("state").GetString());
-        Assert.Equal(["dev:dev:Pending", "production:master:Pending"], host.GetProperty("environments").EnumerateArray()
+        Assert.Equal("Provisioning", host.GetProperty("state").GetString());
+        Assert.Equal(["dev:dev:Provisioning", "production:master:Provisioning"], host.GetProperty("environments").EnumerateArray()
             .Select(e => $"{e.GetProperty("name").GetString()}:{e.GetProperty("branch").GetString()}:{e.GetProperty("state").GetString()}"));
         Assert.True(host.GetProperty("monthlyEstimate").GetProperty("monthlyTotal").GetDecimal() > 0);
 
-        // Stored: the host in Ordered for the provisioning reconciler, the token only as its hash, the audit entry.
+        // Stored: the host with its provisioning started, the token only as its hash, the audit entry.
         var stored = await Helpers.HostAsync(user.CustomerId!.Value, "shop");
-        Assert.Equal(HostState.Ordered, stored.State);
+        Assert.Equal(HostState.Provisioning, stored.State);
         Assert.Equal(SecretToken.Hash(token), stored.WebhookTokenHash);
-        Assert.All(stored.Environments, e => Assert.Equal(EnvironmentState.Pending, e.State));
-        var audit = await Helpers.DbAsync(db => db.AuditEntries.AsNoTracking().SingleAsync(a => a.HostId == stored.Id));
+        Assert.All(stored.Environments, e => Assert.Equal(EnvironmentState.Provisioning, e.State));
+        var audit = await Helpers.DbAsync(db => db.AuditEntries.AsNoTracking().SingleAsync(a => a.HostId == stored.Id && a.ActorId != null));
         Assert.Equal(("host.ordered", user.Id, user.CustomerId), (audit.Action, audit.ActorId, audit.CustomerId));
         Assert.DoesNotContain(token, audit.Details);
 
@@ -144,7 +155,7 @@ public sealed class HostApiTests(PortalFixture fixture) : IClassFixture<PortalFi
         Assert.Equal(["beta"], Names(await api.GetFromJsonAsync<JsonElement>("/api/v1/hosts?state=active")));
 
         var row = first.GetProperty("items")[0];
-        Assert.Equal("Ordered", row.GetProperty("state").GetString());
+        Assert.Equal("Provisioning", row.GetProperty("state").GetString());
         Assert.Equal("dev", row.GetProperty("environments")[0].GetProperty("name").GetString());
         Assert.Equal(JsonValueKind.Null, row.GetProperty("lastRelease").ValueKind);
     }
