@@ -112,6 +112,10 @@ public sealed class StackOperation(RegionState region, string stackId, string? c
         try
         {
             var request = Request(declaration.Type, logicalId, properties);
+            if (replace && provisioner.Kind.NameProperty is { } nameProperty && properties[nameProperty] is not null
+                && TemplateText.SameValue(before.Properties[nameProperty], properties[nameProperty]))
+                throw new ResourceFailedException(
+                    $"CloudFormation cannot update a stack when a custom-named resource requires replacing. Rename {before.PhysicalId} and update the stack again.");
             if (replace)
             {
                 ResourceEvent(logicalId, null, StackStatuses.UpdateInProgress, "Requested update requires the creation of a new physical resource; hence creating one.");

@@ -10,7 +10,7 @@ public sealed class LoadBalancerResource : IResourceProvisioner
 
     public ResourceKind Kind { get; } = new("AWS::ElasticLoadBalancingV2::LoadBalancer",
         new HashSet<string> { "CanonicalHostedZoneID", "DNSName", "LoadBalancerArn", "LoadBalancerFullName", "LoadBalancerName", "SecurityGroups" },
-        new HashSet<string> { "Name", "Scheme", "Type" });
+        new HashSet<string> { "Name", "Scheme", "Type" }, NameProperty: "Name");
 
     public ProvisionedResource Create(ResourceRequest request)
     {
