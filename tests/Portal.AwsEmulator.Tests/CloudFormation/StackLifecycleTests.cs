@@ -203,11 +203,15 @@ public sealed class StackLifecycleTests(EmulatorFixture aws) : IClassFixture<Emu
         Assert.NotNull(deleted.Raw.OptionalText("DeletionTime"));
         var byName = await Assert.ThrowsAsync<AwsError>(() => aws.Stacks.DescribeAsync(name));
         Assert.Equal($"Stack with id {name} does not exist", byName.AwsMessage);
+        var events = await Assert.ThrowsAsync<AwsError>(() => aws.Stacks.CallAsync("DescribeStackEvents", ("StackName", name)));
+        var update = await Assert.ThrowsAsync<AwsError>(() => aws.Stacks.UpdateAsync(name, Chain));
+        Assert.Equal($"Stack [{name}] does not exist", events.AwsMessage);
+        Assert.Equal($"Stack [{name}] does not exist", update.AwsMessage);
         var all = await aws.Stacks.CallAsync("DescribeStacks");
         Assert.DoesNotContain(all.Members("Stacks"), s => s.Text("StackId") == id);
-        var events = await aws.Stacks.EventsAsync(id);
-        Assert.Contains(events, e => e.LogicalId == "Kept" && e.Status == "DELETE_SKIPPED");
-        Assert.Contains(events, e => e.LogicalId == "Gone" && e.Status == "DELETE_COMPLETE");
+        var byId = await aws.Stacks.EventsAsync(id);
+        Assert.Contains(byId, e => e.LogicalId == "Kept" && e.Status == "DELETE_SKIPPED");
+        Assert.Contains(byId, e => e.LogicalId == "Gone" && e.Status == "DELETE_COMPLETE");
         await aws.Stacks.DeleteAsync(name);
         await aws.Stacks.DeleteAsync("never-existed");
     }
