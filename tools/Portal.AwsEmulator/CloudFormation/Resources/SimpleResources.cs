@@ -158,5 +158,5 @@ public static class SimpleResources
         return $"{shortName}-az{zone[^1] - 'a' + 1}";
     }
 
-    public static string Partition(ResourceRequest request) => Arns.Partition(request.RegionName);
+    private static string Partition(ResourceRequest request) => Arns.Partition(request.RegionName);
 }
