@@ -6,18 +6,25 @@ namespace Portal.AwsEmulator.Tests.CloudFormation;
 /// <summary>Change sets: what they list, how they become available or fail, and what executing or deleting them does.</summary>
 public sealed class ChangeSetTests(EmulatorFixture aws) : IClassFixture<EmulatorFixture>
 {
-    private const string Before = """
+    /// <summary>Log group names are unique in a region: each test uses its own.</summary>
+    private readonly string logs = $"/logs/{Guid.NewGuid():N}";
+
+    private string Before => BeforeTemplate.Replace("/logs", logs);
+
+    private string After => AfterTemplate.Replace("/logs", logs);
+
+    private const string BeforeTemplate = """
         Resources:
           Kept: { Type: AWS::SNS::Topic, Properties: { DisplayName: one } }
-          Renamed: { Type: AWS::Logs::LogGroup, Properties: { LogGroupName: /a } }
+          Renamed: { Type: AWS::Logs::LogGroup, Properties: { LogGroupName: /logs/a } }
           Dependent: { Type: AWS::SNS::Topic, Properties: { DisplayName: !GetAtt Renamed.Arn } }
           Dropped: { Type: AWS::SNS::Topic }
         """;
 
-    private const string After = """
+    private const string AfterTemplate = """
         Resources:
           Kept: { Type: AWS::SNS::Topic, Properties: { DisplayName: two, Tags: [{ Key: team, Value: portal }] } }
-          Renamed: { Type: AWS::Logs::LogGroup, Properties: { LogGroupName: /b } }
+          Renamed: { Type: AWS::Logs::LogGroup, Properties: { LogGroupName: /logs/b } }
           Dependent: { Type: AWS::SNS::Topic, Properties: { DisplayName: !GetAtt Renamed.Arn } }
           Added: { Type: AWS::SNS::Topic }
         """;
@@ -67,7 +74,7 @@ public sealed class ChangeSetTests(EmulatorFixture aws) : IClassFixture<Emulator
 
         Assert.Equal("UPDATE_COMPLETE", updated.Status);
         Assert.Equal("EXECUTE_COMPLETE", (await DescribeAsync(created.Text("Id"))).Text("ExecutionStatus"));
-        Assert.Equal("/b", (await aws.Stacks.ResourcesAsync(stack)).Single(r => r.LogicalId == "Renamed").PhysicalId);
+        Assert.Equal($"{logs}/b", (await aws.Stacks.ResourcesAsync(stack)).Single(r => r.LogicalId == "Renamed").PhysicalId);
         Assert.Contains(await aws.Stacks.EventsAsync(stack), e => e.ClientRequestToken == "run-next" && e.Status == "UPDATE_COMPLETE");
     }
 

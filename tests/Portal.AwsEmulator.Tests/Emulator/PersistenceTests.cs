@@ -77,7 +77,7 @@ public sealed class PersistenceTests : IDisposable
         await using (var first = await StartAsync(slow))
         {
             using var client = new AwsClient(first.BaseUrl);
-            stackId = await new CloudFormationCalls(client).CreateAsync("interrupted", "Resources:\n  Quick: { Type: AWS::SNS::Topic }\n  Slow: { Type: AWS::Logs::LogGroup }\n");
+            stackId = await new CloudFormationCalls(client).CreateAsync("interrupted", "Resources:\n  Quick: { Type: AWS::SNS::Topic }\n  Slow: { Type: AWS::Logs::LogGroup, Properties: { LogGroupName: /apps/interrupted } }\n");
             await Task.Delay(100);
         }
 
