@@ -42,6 +42,33 @@ public sealed partial class HostOrderValidator(PlanCatalog plans)
             domain, certificate, style, database!, min, max));
     }
 
+    /// <summary>
+    /// An edit of an existing host's order: every rule of a new order, plus what cannot change once a host exists
+    /// (its name, its environments, its database engine) and that database storage only grows.
+    /// </summary>
+    public HostOrderValidation ValidateChange(Host current, HostOrder proposed)
+    {
+        var validation = Validate(proposed);
+        var errors = validation.Errors.ToDictionary(e => e.Key, e => e.Value.ToList());
+        void Refuse(string field, string message)
+        {
+            if (!errors.TryGetValue(field, out var list)) errors[field] = list = [];
+            list.Add(message);
+        }
+        if (!string.Equals(proposed.Name?.Trim(), current.Name, StringComparison.Ordinal))
+            Refuse(HostOrderFields.Name, $"A host's name cannot change (it names its stacks). Keep '{current.Name}'.");
+        var environments = current.Environments.Select(e => e.Kind).Order().ToList();
+        if (!HostOrderTerms.AllEnvironments.Where(proposed.Includes).SequenceEqual(environments))
+            Refuse(HostOrderFields.Environments, "Environments cannot be added or removed from an existing host; order a new host instead.");
+        if (HostOrderTerms.TryParseDatabaseEngine(proposed.DatabaseEngine, out var engine) && engine != current.Database.Engine)
+            Refuse(HostOrderFields.DatabaseEngine, $"The database engine cannot change: that would replace the database and lose its data. Keep '{current.Database.Engine}'.");
+        if (validation.Order is { Database.Exists: true } order && order.Database.StorageGb < current.Database.AllocatedStorageGb)
+            Refuse(HostOrderFields.DatabaseStorageGb, $"Database storage can only grow (it is {current.Database.AllocatedStorageGb} GB now).");
+        return errors.Count == 0
+            ? validation
+            : new HostOrderValidation(errors.ToDictionary(e => e.Key, e => e.Value.ToArray()), null);
+    }
+
     /// <summary>The plan an order names, or null when it names none of the catalog's.</summary>
     public (string Name, PlanDefinition Definition)? FindPlan(string? name) =>
         name is not null && plans.Plans.TryGetValue(name.Trim(), out var plan)

@@ -111,37 +111,28 @@ public sealed class HostOrders(
     private static Task<int> CountHostsAsync(PortalDbContext db, Guid customerId, CancellationToken cancellationToken) =>
         db.Hosts.CountAsync(h => h.CustomerId == customerId && h.State != HostState.Decommissioned, cancellationToken);
 
-    private static Host ToHost(Guid customerId, ValidHostOrder order, string tokenHash, DateTimeOffset now) => new()
+    private static Host ToHost(Guid customerId, ValidHostOrder order, string tokenHash, DateTimeOffset now)
     {
-        CustomerId = customerId,
-        Name = order.Name,
-        Plan = order.Plan,
-        GitLab = new GitLabProject { PathWithNamespace = order.GitLabProjectPath, HttpUrl = order.GitLabProjectUrl },
-        Database = new DatabaseOptions
+        var host = new Host
         {
-            Engine = order.Database.Engine,
-            InstanceClass = order.Database.InstanceClass,
-            AllocatedStorageGb = order.Database.Exists ? order.Database.StorageGb : 0,
-            MultiAz = order.Database.MultiAz,
-        },
-        Domain = new DomainOptions { CustomDomain = order.CustomDomain, CertificateArn = order.CertificateArn },
-        DeploymentStyle = order.DeploymentStyle,
-        HealthCheckPath = order.HealthCheckPath,
-        ApproverEmails = [.. order.ApproverEmails],
-        MinInstances = order.MinInstances,
-        MaxInstances = order.MaxInstances,
-        State = HostState.Ordered,
-        WebhookTokenHash = tokenHash,
-        CreatedAt = now,
-        UpdatedAt = now,
-        Environments = order.Environments.Select(e => new HostEnvironment
-        {
-            Kind = e.Kind,
-            Branch = e.Branch,
-            State = EnvironmentState.Pending,
+            CustomerId = customerId,
+            Name = order.Name,
+            Plan = order.Plan,
+            State = HostState.Ordered,
+            WebhookTokenHash = tokenHash,
+            CreatedAt = now,
             UpdatedAt = now,
-        }).ToList(),
-    };
+            Environments = order.Environments.Select(e => new HostEnvironment
+            {
+                Kind = e.Kind,
+                Branch = e.Branch,
+                State = EnvironmentState.Pending,
+                UpdatedAt = now,
+            }).ToList(),
+        };
+        HostOrderMapping.Apply(order, host);
+        return host;
+    }
 
     private static string Describe(ValidHostOrder order) =>
         $"Host '{order.Name}': plan {order.Plan}, environments {string.Join(", ", order.Environments.Select(e => $"{HostOrderTerms.EnvironmentName(e.Kind)} ({e.Branch})"))}, " +

@@ -65,5 +65,23 @@ public sealed class ProvisioningReconciler(IServiceScopeFactory scopes, Provisio
             logger.LogInformation("Resuming {Kind} of host {HostId}: its check was overdue.", environment.Kind, environment.HostId);
             scheduler.Schedule(environment.Id, environment.ScheduledCheckId.Value, TimeSpan.Zero);
         }
+
+        var changeScheduler = scope.ServiceProvider.GetRequiredService<ChangeScheduler>();
+        var overdueChanges = await db.HostChanges.Where(c => c.NextCheckAt != null && c.NextCheckAt < overdueBefore)
+            .OrderBy(c => c.NextCheckAt).Take(BatchSize).ToListAsync(cancellationToken);
+        foreach (var change in overdueChanges)
+        {
+            (change.ScheduledCheckId, change.NextCheckAt) = (Guid.NewGuid(), clock.GetUtcNow());
+            try
+            {
+                await db.SaveChangesAsync(cancellationToken);
+            }
+            catch (DbUpdateConcurrencyException)
+            {
+                db.Entry(change).State = EntityState.Detached;
+                continue;
+            }
+            changeScheduler.Schedule(change.Id, change.ScheduledCheckId.Value, TimeSpan.Zero);
+        }
     }
 }

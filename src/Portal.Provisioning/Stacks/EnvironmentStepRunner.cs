@@ -18,6 +18,7 @@ public sealed class EnvironmentStepRunner(
     EnvironmentLock environmentLock,
     EnvironmentProvisioner provisioner,
     EnvironmentDecommissioner decommissioner,
+    EnvironmentUpdater updater,
     EnvironmentScheduler scheduler,
     HostStates hostStates,
     ProvisioningOptions options,
@@ -54,7 +55,11 @@ public sealed class EnvironmentStepRunner(
             return;
         }
         if (next is { } check) scheduler.Schedule(environmentId, check.Id, check.Delay);
-        if (result.Kind != StepResultKind.Waiting) await hostStates.RefreshAsync(environment.Host, cancellationToken);
+        if (result.Kind != StepResultKind.Waiting)
+        {
+            await hostStates.RefreshAsync(environment.Host, cancellationToken);
+            await hostStates.SettleChangeAsync(environment.Host, cancellationToken);
+        }
     }
 
     private async Task<StepResult> StepAsync(HostEnvironment environment, CancellationToken cancellationToken)
@@ -65,6 +70,7 @@ public sealed class EnvironmentStepRunner(
             {
                 EnvironmentOperation.Provision => await provisioner.StepAsync(environment, cancellationToken),
                 EnvironmentOperation.Decommission => await decommissioner.StepAsync(environment, cancellationToken),
+                EnvironmentOperation.Update => await updater.StepAsync(environment, cancellationToken),
                 _ => StepResult.Finished,
             };
         }

@@ -35,6 +35,26 @@ public sealed class HostStates(PortalDbContext db, TimeProvider clock)
         }
     }
 
+    /// <summary>Marks the host's change being applied as Applied or Failed once no environment is updating any more.</summary>
+    public async Task SettleChangeAsync(Host host, CancellationToken cancellationToken)
+    {
+        if (host.Environments.Any(e => e.State == EnvironmentState.Updating)) return;
+        var change = await db.HostChanges.FirstOrDefaultAsync(c => c.HostId == host.Id && c.State == HostChangeState.Applying, cancellationToken);
+        if (change is null) return;
+        var failed = host.Environments.Where(e => e is { State: EnvironmentState.Failed, Operation: EnvironmentOperation.Update }).ToList();
+        change.State = failed.Count == 0 ? HostChangeState.Applied : HostChangeState.Failed;
+        change.StateReason = failed.Count == 0 ? null : string.Join(" ", failed.Select(e => $"{e.Kind}: {e.StateReason}")) is var reason && reason.Length > 2000 ? reason[..1997] + "..." : reason;
+        change.UpdatedAt = clock.GetUtcNow();
+        try
+        {
+            await db.SaveChangesAsync(cancellationToken);
+        }
+        catch (DbUpdateConcurrencyException)
+        {
+            // Another environment's step settled it first.
+        }
+    }
+
     /// <summary>Sets the host's state from its environments; false when nothing changed.</summary>
     public static bool Rollup(Host host, DateTimeOffset now)
     {

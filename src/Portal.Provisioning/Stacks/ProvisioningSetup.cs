@@ -20,6 +20,11 @@ public static class ProvisioningSetup
         services.AddScoped<ListenerPriorityAllocator>();
         services.AddScoped<EnvironmentProvisioner>();
         services.AddScoped<EnvironmentDecommissioner>();
+        services.AddScoped<EnvironmentUpdater>();
+        services.AddScoped<ChangePreviewer>();
+        services.AddScoped<ChangeScheduler>();
+        services.AddScoped<HostChangeJobs>();
+        services.AddScoped<Hosts.HostChanges>();
         services.AddScoped<HostStates>();
         services.AddScoped<EnvironmentStepRunner>();
         services.AddScoped<EnvironmentScheduler>();

@@ -11,7 +11,7 @@ namespace Portal.Provisioning.Stacks;
 /// </summary>
 public sealed class StackDriver(ICloudFormation cloudFormation, StackEventCopier events, TimeProvider clock)
 {
-    private static readonly IReadOnlyList<string> Capabilities = ["CAPABILITY_IAM", "CAPABILITY_NAMED_IAM"];
+    public static readonly IReadOnlyList<string> Capabilities = ["CAPABILITY_IAM", "CAPABILITY_NAMED_IAM"];
 
     /// <summary>
     /// Done at once, without an AWS call, when this stack already completed with the same template and parameters.
@@ -68,8 +68,11 @@ public sealed class StackDriver(ICloudFormation cloudFormation, StackEventCopier
         }
     }
 
-    /// <summary>Applies <paramref name="stack"/> with UpdateStack unless the stack already completed with the same template and parameters.</summary>
-    public async Task<LayerProgress> UpdateAsync(HostEnvironment environment, RenderedStack stack, CancellationToken cancellationToken)
+    /// <summary>
+    /// Applies <paramref name="stack"/> unless the stack already completed with the same template and parameters:
+    /// with <paramref name="start"/> when given (executing a previewed change set), else with UpdateStack.
+    /// </summary>
+    public async Task<LayerProgress> UpdateAsync(HostEnvironment environment, RenderedStack stack, CancellationToken cancellationToken, Func<CancellationToken, Task>? start = null)
     {
         var stackId = await FindAsync(environment, stack.Layer, stack.StackName, cancellationToken);
         if (stackId is null) return LayerProgress.Failed($"Stack {stack.StackName} does not exist.");
@@ -86,6 +89,11 @@ public sealed class StackDriver(ICloudFormation cloudFormation, StackEventCopier
                 environment.SetTemplateHash(stack.Layer, stack.TemplateHash);
                 return LayerProgress.Done(await cloudFormation.DescribeStackAsync(stackId, cancellationToken));
             case StackCondition.Ready when !fromThisAttempt:
+                if (start is not null)
+                {
+                    await start(cancellationToken);
+                    return LayerProgress.RunningFrom(clock.GetUtcNow());
+                }
                 try
                 {
                     await cloudFormation.UpdateStackAsync(new UpdateStackRequest(stackId, stack.TemplateBody)
