@@ -35,7 +35,8 @@ fi
 
 dotnet build Portal.sln -nologo -clp:ErrorsOnly -v:q
 
-dotnet run --no-build --project tools/Portal.AwsEmulator --urls "$EMULATOR_URL" > .local/emulator.log 2>&1 &
+# The emulator keeps its state beside the database, so hosts survive a restart of the demo.
+dotnet run --no-build --project tools/Portal.AwsEmulator --urls "$EMULATOR_URL" --Emulator:StatePath="$PWD/.local/emulator-state.json" > .local/emulator.log 2>&1 &
 emulator_pid=$!
 
 cat <<INFO

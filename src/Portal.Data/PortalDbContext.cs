@@ -19,6 +19,8 @@ public class PortalDbContext(DbContextOptions<PortalDbContext> options)
     public DbSet<ApprovalDecision> ApprovalDecisions => Set<ApprovalDecision>();
     public DbSet<AuditEntry> AuditEntries => Set<AuditEntry>();
     public DbSet<ApiToken> ApiTokens => Set<ApiToken>();
+    public DbSet<HostChange> HostChanges => Set<HostChange>();
+    public DbSet<HostChangeStack> HostChangeStacks => Set<HostChangeStack>();
 
     protected override void OnModelCreating(ModelBuilder builder)
     {

@@ -6,12 +6,15 @@ using MudBlazor.Services;
 using Portal.Data;
 using Portal.Data.Entities;
 using Portal.Provisioning.Aws;
+using Portal.Provisioning.Hosts;
 using Portal.Provisioning.Jobs;
 using Portal.Provisioning.Releases;
+using Portal.Provisioning.Stacks;
 using Portal.Web.Api;
 using Portal.Web.Auth;
 using Portal.Web.Components;
 using Portal.Web.Health;
+using Portal.Web.Hosts;
 using Portal.Web.Webhooks;
 
 namespace Portal.Web;
@@ -39,10 +42,15 @@ public static class PortalApp
                 "to a Postgres connection string, or start the portal with ./scripts/run.sh.");
 
         var services = builder.Services;
-        services.AddDbContext<PortalDbContext>(options => options.UseNpgsql(connectionString));
+        // The factory also registers the scoped context; pages and host services take short-lived contexts from it.
+        services.AddDbContextFactory<PortalDbContext>(options => options.UseNpgsql(connectionString));
         services.AddSingleton(TimeProvider.System);
         services.AddPortalJobs(builder.Configuration, connectionString);
         services.AddPortalAws(builder.Configuration);
+        services.AddPortalProvisioning(builder.Configuration);
+        services.AddPortalHosts(builder.Configuration);
+        services.AddScoped<NewWebhookTokens>();
+        services.AddPortalApi();
         services.AddPortalReleases(builder.Configuration, connectionString);
         services.AddPortalReleaseJobs(builder.Configuration);
         services.AddGitLabWebhookRateLimiting();
@@ -77,7 +85,8 @@ public static class PortalApp
             AppPath = "/operations",
         });
         app.MapGitLabWebhook();
-        app.MapGroup("/api/v1").RequireAuthorization().MapMeEndpoints().MapTokenEndpoints();
+        app.MapGroup("/api/v1").RequireAuthorization().MapMeEndpoints().MapTokenEndpoints().MapHostEndpoints();
+        app.MapPortalApiDocuments();
         app.MapRazorComponents<App>().AddInteractiveServerRenderMode();
         return app;
     }

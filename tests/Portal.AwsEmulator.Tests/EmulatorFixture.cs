@@ -16,15 +16,18 @@ public class EmulatorFixture : IAsyncLifetime
     public LoadBalancingCalls LoadBalancing { get; private set; } = null!;
 
     /// <summary>The shared listener is seeded by configuration, as the portal's platform settings name it.</summary>
-    protected virtual IReadOnlyDictionary<string, string?> Settings => new Dictionary<string, string?>
+    public static readonly IReadOnlyDictionary<string, string?> SeedSharedListener = new Dictionary<string, string?>
     {
         ["Emulator:Seed:Listeners:0:ListenerArn"] = SharedListenerArn,
         ["Emulator:Seed:Listeners:0:CertificateArns:0"] = "arn:aws:acm:eu-west-1:000000000000:certificate/shared",
     };
 
+    /// <summary>Configuration a test class adds to <see cref="SeedSharedListener"/>.</summary>
+    protected virtual IReadOnlyDictionary<string, string?> Settings => new Dictionary<string, string?>();
+
     public async Task InitializeAsync()
     {
-        Emulator = await EmulatorHost.StartAsync(Settings);
+        Emulator = await EmulatorHost.StartAsync(SeedSharedListener.Concat(Settings).ToDictionary());
         Client = new AwsClient(Emulator.BaseUrl);
         Stacks = new CloudFormationCalls(Client);
         Pipelines = new PipelineCalls(Client);

@@ -57,22 +57,27 @@ public sealed class EmulatorHost : IAsyncDisposable
 
     public Task<FaultSettings> FaultsAsync() => SendAsync<FaultSettings>(HttpMethod.Get, "faults");
 
-    public Task ClearFaultsAsync() => SendAsync(HttpMethod.Delete, "faults");
+    public Task ClearFaultsAsync() => SendAndForgetAsync(HttpMethod.Delete, "faults");
 
     /// <summary>Changes the delays given (null ones stay).</summary>
     public Task<TimingSettings> SetTimingsAsync(TimingSettings timings) => SendAsync<TimingSettings>(HttpMethod.Put, "settings", timings);
 
-    public Task SeedListenerAsync(SeedListener listener) => SendAsync(HttpMethod.Post, "seed/listeners", listener);
+    public Task SeedListenerAsync(SeedListener listener) => SendAndForgetAsync(HttpMethod.Post, "seed/listeners", listener);
 
     public Task<StatsSnapshot> StatsAsync() => SendAsync<StatsSnapshot>(HttpMethod.Get, "stats");
 
     /// <summary>Forgets every stack, rule, secret and pipeline, the faults and the statistics; seeds the configured listeners again.</summary>
-    public Task ResetAsync() => SendAsync(HttpMethod.Post, "reset");
+    public Task ResetAsync() => SendAndForgetAsync(HttpMethod.Post, "reset");
 
     private async Task<T> SendAsync<T>(HttpMethod method, string path, object? body = null)
     {
         using var response = await SendAsync(method, path, body);
         return (await response.Content.ReadFromJsonAsync<T>())!;
+    }
+
+    private async Task SendAndForgetAsync(HttpMethod method, string path, object? body = null)
+    {
+        using var response = await SendAsync(method, path, body);
     }
 
     private async Task<HttpResponseMessage> SendAsync(HttpMethod method, string path, object? body = null)

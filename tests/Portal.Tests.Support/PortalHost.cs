@@ -28,7 +28,7 @@ public sealed class PortalHost : IAsyncDisposable
 
     public static async Task<PortalHost> StartAsync(string connectionString, IReadOnlyDictionary<string, string?>? settings = null)
     {
-        var app = PortalApp.Build(["--environment", "Development", "--urls", "http://127.0.0.1:0"], builder =>
+        var app = PortalApp.Build(["--environment", "Development", "--urls", "http://127.0.0.1:0", "--contentRoot", AppContext.BaseDirectory], builder =>
         {
             builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
             {

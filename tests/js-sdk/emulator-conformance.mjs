@@ -85,7 +85,7 @@ async function until(what, probe, timeoutMs = 30000) {
 }
 
 const stackStatus = async (name) =>
-  (await clients.cloudformation.send(new DescribeStacksCommand({ StackName: name }))).Stacks[0];
+  (await call('cloudformation', new DescribeStacksCommand({ StackName: name }))).Stacks[0];
 
 const settled = (name, wanted) => until(`${name} ${wanted}`, async () => {
   const stack = await stackStatus(name);
@@ -320,7 +320,7 @@ async function retries() {
 async function cleanUp(stack) {
   await call('cloudformation', new DeleteStackCommand({ StackName: stack.name, ClientRequestToken: 'delete-1' }));
   await until('stack deletion', async () => {
-    const described = await clients.cloudformation.send(new DescribeStacksCommand({ StackName: stack.stackId }));
+    const described = await call('cloudformation', new DescribeStacksCommand({ StackName: stack.stackId }));
     return described.Stacks[0].StackStatus === 'DELETE_COMPLETE';
   });
   await expectError('cloudformation', 'DescribeStacks (deleted stack by name)', new DescribeStacksCommand({ StackName: stack.name }), 'ValidationError');

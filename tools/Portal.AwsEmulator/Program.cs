@@ -1,10 +1,13 @@
+using Microsoft.Extensions.Configuration.Json;
+using Microsoft.Extensions.FileProviders;
 using Portal.AwsEmulator;
 
-// No appsettings.json here on purpose: test projects reference both the portal and the emulator, and two web
-// projects' appsettings.json would overwrite each other in the test output folder. Defaults live in code.
-var app = EmulatorApp.Build(args, builder =>
+// Standalone: emulator.json holds the defaults (port 4566, delays, the seeded shared listener); appsettings,
+// environment variables and the command line (e.g. --Emulator:StatePath=state.json) override it.
+var app = EmulatorApp.Build(args, builder => builder.Configuration.Sources.Insert(0, new JsonConfigurationSource
 {
-    builder.Logging.AddFilter("Microsoft.AspNetCore", LogLevel.Warning);
-    if (string.IsNullOrEmpty(builder.Configuration["urls"])) builder.WebHost.UseUrls("http://127.0.0.1:4566");
-});
+    Path = "emulator.json",
+    Optional = false,
+    FileProvider = new PhysicalFileProvider(AppContext.BaseDirectory),
+}));
 app.Run();

@@ -58,7 +58,10 @@ internal sealed class HostEnvironmentConfiguration : IEntityTypeConfiguration<Ho
         environment.Property(e => e.Outputs).HasColumnType("jsonb").HasConversion(JsonDictionary.Converter, JsonDictionary.Comparer);
         environment.Property(e => e.Version).IsRowVersion();
         environment.HasIndex(e => new { e.HostId, e.Kind }).IsUnique();
+        environment.Property(e => e.InfrastructureTemplateHash).HasMaxLength(64);
+        environment.Property(e => e.SoftwareTemplateHash).HasMaxLength(64);
         environment.HasIndex(e => e.State);
+        environment.HasIndex(e => e.NextCheckAt).HasFilter("\"NextCheckAt\" IS NOT NULL");
         environment.HasOne(e => e.Host).WithMany(h => h.Environments).HasForeignKey(e => e.HostId).OnDelete(DeleteBehavior.Cascade);
     }
 }
@@ -87,5 +90,36 @@ internal sealed class StackEventConfiguration : IEntityTypeConfiguration<StackEv
         stackEvent.HasIndex(e => e.EventId).IsUnique();
         stackEvent.HasIndex(e => new { e.HostEnvironmentId, e.Timestamp });
         stackEvent.HasOne(e => e.HostEnvironment).WithMany(h => h.StackEvents).HasForeignKey(e => e.HostEnvironmentId).OnDelete(DeleteBehavior.Cascade);
+    }
+}
+
+internal sealed class HostChangeConfiguration : IEntityTypeConfiguration<HostChange>
+{
+    public void Configure(EntityTypeBuilder<HostChange> change)
+    {
+        change.Property(c => c.StateReason).HasMaxLength(2000);
+        change.Property(c => c.ProposedOrder).HasColumnType("jsonb");
+        change.Property(c => c.FieldChanges).HasColumnType("jsonb").HasConversion(JsonList<FieldChange>.Converter, JsonList<FieldChange>.Comparer);
+        change.Property(c => c.RequestedBy).HasMaxLength(256);
+        change.Property(c => c.Version).IsRowVersion();
+        change.HasIndex(c => new { c.HostId, c.RequestedAt });
+        change.HasIndex(c => c.NextCheckAt).HasFilter("\"NextCheckAt\" IS NOT NULL");
+        change.HasOne(c => c.Host).WithMany().HasForeignKey(c => c.HostId).OnDelete(DeleteBehavior.Cascade);
+    }
+}
+
+internal sealed class HostChangeStackConfiguration : IEntityTypeConfiguration<HostChangeStack>
+{
+    public void Configure(EntityTypeBuilder<HostChangeStack> stack)
+    {
+        stack.Property(s => s.Layer).HasMaxLength(20);
+        stack.Property(s => s.StackName).HasMaxLength(128);
+        stack.Property(s => s.ChangeSetName).HasMaxLength(128);
+        stack.Property(s => s.ChangeSetId).HasMaxLength(512);
+        stack.Property(s => s.TemplateHash).HasMaxLength(64);
+        stack.Property(s => s.StatusReason).HasMaxLength(2000);
+        stack.Property(s => s.Changes).HasColumnType("jsonb").HasConversion(JsonList<ResourceChangeRecord>.Converter, JsonList<ResourceChangeRecord>.Comparer);
+        stack.HasIndex(s => new { s.HostChangeId, s.Environment, s.Layer }).IsUnique();
+        stack.HasOne(s => s.HostChange).WithMany(c => c.Stacks).HasForeignKey(s => s.HostChangeId).OnDelete(DeleteBehavior.Cascade);
     }
 }

@@ -18,6 +18,10 @@ public class Host
     public string HealthCheckPath { get; set; } = "/";
     public List<string> ApproverEmails { get; set; } = [];
 
+    /// <summary>The Auto Scaling range the customer ordered; the plan's when null.</summary>
+    public int? MinInstances { get; set; }
+    public int? MaxInstances { get; set; }
+
     /// <summary>How many different operators must approve a production release (1 or 2).</summary>
     public int RequiredApprovals { get; set; } = 2;
 

@@ -27,6 +27,23 @@ public class HostEnvironment
     /// <summary>Stack outputs (site URL, database endpoint, secret ARN, pipeline name...). Never a password.</summary>
     public Dictionary<string, string> Outputs { get; set; } = [];
 
+    /// <summary>The operation in flight, or the one that failed (so a retry knows what to resume); None when settled.</summary>
+    public EnvironmentOperation Operation { get; set; }
+
+    /// <summary>Identifies one attempt of <see cref="Operation"/>; AWS client request tokens derive from it so a repeated call is a no-op.</summary>
+    public Guid? AttemptId { get; set; }
+    public DateTimeOffset? OperationStartedAt { get; set; }
+
+    /// <summary>When the job driving the operation means to look at the stacks again; the reconciler resumes overdue ones.</summary>
+    public DateTimeOffset? NextCheckAt { get; set; }
+
+    /// <summary>The one scheduled check that may drive this environment; a job carrying another id is stale and stops.</summary>
+    public Guid? ScheduledCheckId { get; set; }
+
+    /// <summary>Hashes (template and parameters) of what each stack last completed with; equal hashes mean nothing to update.</summary>
+    public string? InfrastructureTemplateHash { get; set; }
+    public string? SoftwareTemplateHash { get; set; }
+
     public DateTimeOffset UpdatedAt { get; set; } = DateTimeOffset.UtcNow;
     public uint Version { get; set; }
 
@@ -35,5 +52,7 @@ public class HostEnvironment
 }
 
 public enum EnvironmentKind { Dev, Staging, Production }
+
+public enum EnvironmentOperation { None, Provision, Update, Decommission }
 
 public enum EnvironmentState { Pending, Provisioning, Active, Updating, Failed, Decommissioning, Decommissioned }

@@ -17,22 +17,26 @@ public static class JobsSetup
         var options = configuration.GetSection(JobOptions.Section).Get<JobOptions>() ?? new JobOptions();
         options.Validate();
 
-        // The storage and the activator are this application's own, not Hangfire's process-wide statics
-        // (JobStorage.Current, JobActivator.Current): two portals in one process (tests) must not run each other's jobs.
         var storageOptions = new PostgreSqlStorageOptions
         {
             SchemaName = "hangfire",
             QueuePollInterval = options.QueuePollInterval,
             PrepareSchemaIfNecessary = true,
+            // Workers wait on LISTEN/NOTIFY: an enqueued job starts at once instead of at the next poll.
+            EnableLongPolling = true,
+            // A job whose process died is fetched again after this long (Hangfire's default is 30 minutes).
+            InvisibilityTimeout = options.InvisibilityTimeout,
         };
-        services.AddSingleton<JobStorage>(_ => new PostgreSqlStorage(new NpgsqlConnectionFactory(connectionString, storageOptions), storageOptions));
+        // This portal's own storage and job activator, registered before AddHangfire so that its clients, server and
+        // dashboard use them rather than Hangfire's process-wide JobStorage.Current and JobActivator.Current (which
+        // another portal in the same process may set): several portals in one process (tests) keep their own jobs.
+        services.AddSingleton<JobStorage>(_ => new PostgreSqlStorage(new NpgsqlConnectionFactory(connectionString, storageOptions, null), storageOptions));
         services.AddSingleton<JobActivator>(provider => new AspNetCoreJobActivator(provider.GetRequiredService<IServiceScopeFactory>()));
         services.AddHangfire((provider, hangfire) => hangfire
             .SetDataCompatibilityLevel(CompatibilityLevel.Version_180)
             .UseSimpleAssemblyNameTypeSerializer()
             .UseRecommendedSerializerSettings()
-            .UseLogProvider(new DisposalSafeLogProvider(provider.GetRequiredService<ILoggerFactory>()))
-            .UseStorage(provider.GetRequiredService<JobStorage>()));
+            .UseLogProvider(new DisposalSafeLogProvider(provider.GetRequiredService<ILoggerFactory>())));
         if (options.RunServer)
             services.AddHangfireServer(server =>
             {
@@ -89,7 +93,10 @@ public sealed class JobOptions
     public bool RunServer { get; set; } = true;
     public int WorkerCount { get; set; } = 20;
     public TimeSpan QueuePollInterval { get; set; } = TimeSpan.FromSeconds(1);
-    public TimeSpan SchedulePollingInterval { get; set; } = TimeSpan.FromSeconds(1);
+    public TimeSpan SchedulePollingInterval { get; set; } = TimeSpan.FromMilliseconds(500);
+
+    /// <summary>How long a fetched job stays invisible to other workers; a job whose process died runs again after it.</summary>
+    public TimeSpan InvisibilityTimeout { get; set; } = TimeSpan.FromMinutes(5);
 
     public void Validate()
     {
@@ -99,5 +106,7 @@ public sealed class JobOptions
             throw new InvalidOperationException($"{Section}:{nameof(QueuePollInterval)} must be positive.");
         if (SchedulePollingInterval <= TimeSpan.Zero)
             throw new InvalidOperationException($"{Section}:{nameof(SchedulePollingInterval)} must be positive.");
+        if (InvisibilityTimeout < TimeSpan.FromMinutes(1))
+            throw new InvalidOperationException($"{Section}:{nameof(InvisibilityTimeout)} must be at least a minute: longer than any job runs.");
     }
 }

@@ -203,11 +203,15 @@ public sealed class StackLifecycleTests(EmulatorFixture aws) : IClassFixture<Emu
         Assert.NotNull(deleted.Raw.OptionalText("DeletionTime"));
         var byName = await Assert.ThrowsAsync<AwsError>(() => aws.Stacks.DescribeAsync(name));
         Assert.Equal($"Stack with id {name} does not exist", byName.AwsMessage);
+        var events = await Assert.ThrowsAsync<AwsError>(() => aws.Stacks.CallAsync("DescribeStackEvents", ("StackName", name)));
+        var update = await Assert.ThrowsAsync<AwsError>(() => aws.Stacks.UpdateAsync(name, Chain));
+        Assert.Equal($"Stack [{name}] does not exist", events.AwsMessage);
+        Assert.Equal($"Stack [{name}] does not exist", update.AwsMessage);
         var all = await aws.Stacks.CallAsync("DescribeStacks");
         Assert.DoesNotContain(all.Members("Stacks"), s => s.Text("StackId") == id);
-        var events = await aws.Stacks.EventsAsync(id);
-        Assert.Contains(events, e => e.LogicalId == "Kept" && e.Status == "DELETE_SKIPPED");
-        Assert.Contains(events, e => e.LogicalId == "Gone" && e.Status == "DELETE_COMPLETE");
+        var byId = await aws.Stacks.EventsAsync(id);
+        Assert.Contains(byId, e => e.LogicalId == "Kept" && e.Status == "DELETE_SKIPPED");
+        Assert.Contains(byId, e => e.LogicalId == "Gone" && e.Status == "DELETE_COMPLETE");
         await aws.Stacks.DeleteAsync(name);
         await aws.Stacks.DeleteAsync("never-existed");
     }
@@ -255,5 +259,37 @@ public sealed class StackLifecycleTests(EmulatorFixture aws) : IClassFixture<Emu
         Assert.Equal(("InsufficientCapabilitiesException", "Requires capabilities : [CAPABILITY_IAM]"), (missing.Code, missing.AwsMessage));
         Assert.Equal("Requires capabilities : [CAPABILITY_NAMED_IAM]", notNamed.AwsMessage);
         Assert.Equal("CREATE_COMPLETE", created.Status);
+    }
+
+    [Fact]
+    public async Task Names_given_to_resources_are_unique_in_the_region_until_released()
+    {
+        var log = $"/apps/{Guid.NewGuid():N}";
+        var template = $"Resources:\n  Log: {{ Type: AWS::Logs::LogGroup, Properties: {{ LogGroupName: {log} }} }}\n";
+
+        var first = await aws.Stacks.CreateAndWaitAsync(EmulatorFixture.UniqueName("named"), template);
+        var second = await aws.Stacks.CreateAndWaitAsync(EmulatorFixture.UniqueName("named"), template);
+        var renamed = await aws.Stacks.WaitAsync(await aws.Stacks.UpdateAsync(first.Name, template.Replace(log, log + "-renamed")));
+        var third = await aws.Stacks.CreateAndWaitAsync(EmulatorFixture.UniqueName("named"), template);
+
+        Assert.Equal("CREATE_COMPLETE", first.Status);
+        Assert.Equal("ROLLBACK_COMPLETE", second.Status);
+        Assert.Contains(await aws.Stacks.EventsAsync(second.StackId), e => e.LogicalId == "Log" && e.Reason?.Contains($"{log} already exists") == true);
+        Assert.Equal("UPDATE_COMPLETE", renamed.Status);
+        Assert.Equal("CREATE_COMPLETE", third.Status);
+    }
+
+    [Fact]
+    public async Task A_custom_named_resource_that_needs_replacing_fails_the_update()
+    {
+        var topic = $"topic-{Guid.NewGuid():N}";
+        var name = EmulatorFixture.UniqueName("custom-named");
+        await aws.Stacks.CreateAndWaitAsync(name, $"Resources:\n  Topic: {{ Type: AWS::SNS::Topic, Properties: {{ TopicName: {topic} }} }}\n");
+
+        var stack = await aws.Stacks.WaitAsync(await aws.Stacks.UpdateAsync(name, $"Resources:\n  Topic: {{ Type: AWS::SNS::Topic, Properties: {{ TopicName: {topic}, FifoTopic: true }} }}\n"));
+
+        Assert.Equal("UPDATE_ROLLBACK_COMPLETE", stack.Status);
+        var failure = (await aws.Stacks.EventsAsync(name)).First(e => e.LogicalId == "Topic" && e.Status == "UPDATE_FAILED");
+        Assert.Equal($"CloudFormation cannot update a stack when a custom-named resource requires replacing. Rename arn:aws:sns:eu-west-1:000000000000:{topic} and update the stack again.", failure.Reason);
     }
 }

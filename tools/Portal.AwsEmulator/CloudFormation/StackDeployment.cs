@@ -23,13 +23,13 @@ public sealed record StackDeployment(string TemplateBody, Template Template, Sta
     /// <summary>CAPABILITY_IAM for IAM resources, CAPABILITY_NAMED_IAM when one of them is named.</summary>
     public static string? RequiredCapability(Template template)
     {
-        var iam = template.Resources.Values.Where(r => ResourceCatalog.For(r.Type).Kind.IsIam || r.Type.StartsWith("AWS::IAM::", StringComparison.Ordinal)).ToList();
+        var iam = template.Resources.Values.Where(r => ResourceCatalog.For(r.Type).Kind.IsIam).ToList();
         if (iam.Count == 0) return null;
         return iam.Any(r => ResourceCatalog.For(r.Type).Kind.NameProperty is { } name && r.Properties.ContainsKey(name)) ? "CAPABILITY_NAMED_IAM" : "CAPABILITY_IAM";
     }
 
     public static IReadOnlyList<string> IamResourceTypes(Template template) =>
-        template.Resources.Values.Select(r => r.Type).Where(t => t.StartsWith("AWS::IAM::", StringComparison.Ordinal)).Distinct().ToList();
+        template.Resources.Values.Select(r => r.Type).Where(t => ResourceCatalog.For(t).Kind.IsIam).Distinct().ToList();
 
     private static void RequireCapabilities(Template template, IReadOnlyList<string> given)
     {

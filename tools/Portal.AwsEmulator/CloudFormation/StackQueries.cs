@@ -35,7 +35,8 @@ public static class StackQueries
         var token = input.String("NextToken");
         return region.Stacks.Read(stacks =>
         {
-            var stack = StackLookup.Require(stacks, name);
+            // By id, a deleted stack's events are still there; by name only a live stack's.
+            var stack = StackLookup.Find(stacks, name) ?? throw StackLookup.NotFound(name);
             var listing = $"events:{stack.StackId}";
             var end = token is null ? stack.Events.Count : PageToken.Decode(listing, token) ?? throw AwsServiceException.Validation("Invalid NextToken");
             var start = Math.Max(0, end - EventsPageSize);

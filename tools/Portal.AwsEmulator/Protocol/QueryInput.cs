@@ -4,7 +4,8 @@ namespace Portal.AwsEmulator.Protocol;
 
 /// <summary>
 /// A view on the flattened form fields of a Query protocol request, e.g. "Parameters.member.1.ParameterKey".
-/// Lists are "Name.member.N", maps "Name.entry.N.key/value"; an empty list arrives as "Name=" (the JS SDK sends those).
+/// Lists are "Name.member.N"; an empty list arrives as "Name=" (the JS SDK sends those). The operations the emulator
+/// answers take no maps.
 /// </summary>
 public sealed class QueryInput
 {
@@ -18,8 +19,6 @@ public sealed class QueryInput
         this.fields = fields;
         this.prefix = prefix;
     }
-
-    public IReadOnlyDictionary<string, string> Fields => fields;
 
     private string Key(string name) => prefix.Length == 0 ? name : $"{prefix}.{name}";
 
@@ -59,19 +58,6 @@ public sealed class QueryInput
     /// <summary>A list of strings: "Name.member.N" in N order.</summary>
     public IReadOnlyList<string> Strings(string name) =>
         Indices(Key(name) + ".member.").Select(i => fields.TryGetValue($"{Key(name)}.member.{i}", out var v) ? v : "").ToList();
-
-    /// <summary>A map: "Name.entry.N.key" and "Name.entry.N.value".</summary>
-    public IReadOnlyDictionary<string, string> Map(string name)
-    {
-        var map = new Dictionary<string, string>(StringComparer.Ordinal);
-        foreach (var i in Indices(Key(name) + ".entry."))
-        {
-            var entry = $"{Key(name)}.entry.{i}";
-            if (fields.TryGetValue(entry + ".key", out var key))
-                map[key] = fields.TryGetValue(entry + ".value", out var value) ? value : "";
-        }
-        return map;
-    }
 
     private IEnumerable<int> Indices(string listPrefix) => fields.Keys
         .Where(k => k.StartsWith(listPrefix, StringComparison.Ordinal))

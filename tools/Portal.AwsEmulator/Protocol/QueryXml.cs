@@ -26,9 +26,5 @@ public static class QueryXml
     public static XElement Strings(string name, IEnumerable<string> values) =>
         new(name, values.Select(v => new XElement("member", v)));
 
-    /// <summary>&lt;Name&gt;&lt;entry&gt;&lt;key/&gt;&lt;value/&gt;&lt;/entry&gt;…&lt;/Name&gt;.</summary>
-    public static XElement Map(string name, IEnumerable<KeyValuePair<string, string>> entries) =>
-        new(name, entries.Select(e => new XElement("entry", new XElement("key", e.Key), new XElement("value", e.Value))));
-
     public static string Time(DateTimeOffset time) => time.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss.fff'Z'", CultureInfo.InvariantCulture);
 }

@@ -98,7 +98,9 @@ public sealed class SecretStore(string region, string accountId)
                 MoveStage(secret, label);
             var version = new SecretVersion { VersionId = versionId, SecretString = secretString, SecretBinary = secretBinary, Stages = labels, CreatedDate = DateTimeOffset.UtcNow };
             secret.Versions.Add(version);
-            secret.Versions.RemoveAll(v => v.Stages.Count == 0 && secret.Versions.Count > 100);
+            // Secrets Manager keeps up to 100 versions; the oldest ones without a stage go first.
+            while (secret.Versions.Count > 100 && secret.Versions.FirstOrDefault(v => v.Stages.Count == 0) is { } deprecated)
+                secret.Versions.Remove(deprecated);
             secret.LastChangedDate = DateTimeOffset.UtcNow;
             return (Copy(secret), Copy(version));
         }

@@ -31,6 +31,9 @@ public sealed class EmulatorState(IOptions<EmulatorOptions> options) : IDisposab
         old.Cancel();
     }
 
+    /// <summary>At shutdown: background work stops, so what is saved afterwards is what stays.</summary>
+    public void Stop() => lifetime.Cancel();
+
     public JsonObject Save() => new()
     {
         ["accountId"] = accountId,

@@ -16,12 +16,16 @@ public sealed class RegionState(string name, string accountId)
     public SecretStore Secrets { get; } = new(name, accountId);
     public PipelineStore Pipelines { get; } = new(name, accountId);
 
+    /// <summary>Names given to resources of the types that only the stack engine knows (roles, log groups, trails…).</summary>
+    public ResourceNames Names { get; } = new();
+
     public JsonObject Save() => new()
     {
         ["stacks"] = Stacks.Save(),
         ["loadBalancing"] = LoadBalancing.Save(),
         ["secrets"] = Secrets.Save(),
         ["pipelines"] = Pipelines.Save(),
+        ["names"] = Names.Save(),
     };
 
     public void Load(JsonObject saved)
@@ -30,5 +34,6 @@ public sealed class RegionState(string name, string accountId)
         LoadBalancing.Load(saved["loadBalancing"]);
         Secrets.Load(saved["secrets"]);
         Pipelines.Load(saved["pipelines"]);
+        Names.Load(saved["names"]);
     }
 }

@@ -6,9 +6,9 @@ using Portal.AwsEmulator.CodePipeline;
 namespace Portal.AwsEmulator.State;
 
 /// <summary>
-/// With Emulator:StatePath: loads the state at start (resuming stack operations and pipeline executions that were
-/// running), saves it every few seconds when it changed and once more at shutdown. Without it: seeds the
-/// configured listeners and keeps everything in memory.
+/// The state's lifetime. With Emulator:StatePath: loads the state at start (resuming stack operations and pipeline
+/// executions that were running), saves it every few seconds when it changed and once more at shutdown. Always:
+/// seeds the configured listeners at start and stops background work at shutdown.
 /// </summary>
 public sealed class StatePersistence(
     EmulatorState state, Seeder seeder, StackEngine stacks, PipelineRunner pipelines,
@@ -52,6 +52,7 @@ public sealed class StatePersistence(
     public override async Task StopAsync(CancellationToken cancellationToken)
     {
         await base.StopAsync(cancellationToken);
+        state.Stop();
         if (path is not null) Save();
     }
 

@@ -10,7 +10,7 @@ namespace Portal.AwsEmulator.CloudFormation.Resources;
 /// </summary>
 public sealed class AutoScalingGroupProvisioner : IResourceProvisioner
 {
-    public ResourceKind Kind { get; } = new("AWS::AutoScaling::AutoScalingGroup", new HashSet<string>(), new HashSet<string> { "AutoScalingGroupName" });
+    public ResourceKind Kind { get; } = new("AWS::AutoScaling::AutoScalingGroup", new HashSet<string>(), new HashSet<string> { "AutoScalingGroupName" }, NameProperty: "AutoScalingGroupName");
 
     public ProvisionedResource Create(ResourceRequest request)
     {

@@ -23,7 +23,8 @@ public sealed class DatabaseInstanceProvisioner : IResourceProvisioner
         {
             "DBInstanceIdentifier", "Engine", "DBName", "MasterUsername", "StorageEncrypted", "KmsKeyId", "AvailabilityZone",
             "CharacterSetName", "DBClusterIdentifier", "SourceDBInstanceIdentifier", "DBSubnetGroupName",
-        });
+        },
+        NameProperty: "DBInstanceIdentifier");
 
     public ProvisionedResource Create(ResourceRequest request)
     {

@@ -60,7 +60,7 @@ public static class SimpleResources
                 var next = int.Parse(current.Attributes["LatestVersionNumber"]!.GetValue<string>(), CultureInfo.InvariantCulture) + 1;
                 current.Attributes["LatestVersionNumber"] = next.ToString(CultureInfo.InvariantCulture);
                 return current;
-            });
+            }, nameProperty: "LaunchTemplateName");
         yield return Simple("AWS::EC2::Instance", ["AvailabilityZone", "InstanceId", "PrivateDnsName", "PrivateIp", "PublicDnsName", "PublicIp"],
             ["AvailabilityZone", "ImageId", "SubnetId", "KeyName"], r =>
             {
@@ -77,25 +77,25 @@ public static class SimpleResources
             var id = Ids.Uuid();
             return ProvisionedResource.Of(id, ("Arn", $"arn:{Partition(r)}:kms:{r.RegionName}:{r.AccountId}:key/{id}"), ("KeyId", id));
         });
-        yield return Simple("AWS::KMS::Alias", [], ["AliasName"], r => ProvisionedResource.Of(r.Text("AliasName") ?? "alias/" + PhysicalNames.Generate(r)));
+        yield return Simple("AWS::KMS::Alias", [], ["AliasName"], r => ProvisionedResource.Of(r.Text("AliasName") ?? "alias/" + PhysicalNames.Generate(r)), nameProperty: "AliasName");
         yield return Simple("AWS::S3::Bucket", ["Arn", "DomainName", "DualStackDomainName", "RegionalDomainName", "WebsiteURL"], ["BucketName", "ObjectLockEnabled"], r =>
         {
             var name = PhysicalNames.Given(r, "BucketName", 63, lowercase: true);
             return ProvisionedResource.Of(name, ("Arn", $"arn:{Partition(r)}:s3:::{name}"), ("DomainName", $"{name}.s3.amazonaws.com"),
                 ("DualStackDomainName", $"{name}.s3.dualstack.{r.RegionName}.amazonaws.com"), ("RegionalDomainName", $"{name}.s3.{r.RegionName}.amazonaws.com"),
                 ("WebsiteURL", $"http://{name}.s3-website-{r.RegionName}.amazonaws.com"));
-        });
+        }, nameProperty: "BucketName");
         yield return Simple("AWS::S3::BucketPolicy", [], ["Bucket"], r => ProvisionedResource.Of(PhysicalNames.Generate(r)));
         yield return Simple("AWS::CloudTrail::Trail", ["Arn", "SnsTopicArn"], ["TrailName"], r =>
         {
             var name = PhysicalNames.Given(r, "TrailName", 128);
             return ProvisionedResource.Of(name, ("Arn", $"arn:{Partition(r)}:cloudtrail:{r.RegionName}:{r.AccountId}:trail/{name}"), ("SnsTopicArn", ""));
-        });
+        }, nameProperty: "TrailName");
         yield return Simple("AWS::Logs::LogGroup", ["Arn"], ["LogGroupName"], r =>
         {
             var name = PhysicalNames.Given(r, "LogGroupName", 512);
             return ProvisionedResource.Of(name, ("Arn", $"arn:{Partition(r)}:logs:{r.RegionName}:{r.AccountId}:log-group:{name}:*"));
-        });
+        }, nameProperty: "LogGroupName");
 
         // ---------- IAM ----------
         yield return Simple("AWS::IAM::Role", ["Arn", "RoleId"], ["RoleName", "Path"], r =>
@@ -120,22 +120,22 @@ public static class SimpleResources
         {
             var name = PhysicalNames.Given(r, "Name", 150);
             return ProvisionedResource.Of(name, ("Arn", $"arn:{Partition(r)}:codebuild:{r.RegionName}:{r.AccountId}:project/{name}"));
-        });
-        yield return Simple("AWS::CodeDeploy::Application", [], ["ApplicationName", "ComputePlatform"], r => ProvisionedResource.Of(PhysicalNames.Given(r, "ApplicationName", 100)));
-        yield return Simple("AWS::CodeDeploy::DeploymentConfig", [], ["*"], r => ProvisionedResource.Of(PhysicalNames.Given(r, "DeploymentConfigName", 100)));
+        }, nameProperty: "Name");
+        yield return Simple("AWS::CodeDeploy::Application", [], ["ApplicationName", "ComputePlatform"], r => ProvisionedResource.Of(PhysicalNames.Given(r, "ApplicationName", 100)), nameProperty: "ApplicationName");
+        yield return Simple("AWS::CodeDeploy::DeploymentConfig", [], ["*"], r => ProvisionedResource.Of(PhysicalNames.Given(r, "DeploymentConfigName", 100)), nameProperty: "DeploymentConfigName");
         yield return Simple("AWS::CodeDeploy::DeploymentGroup", [], ["ApplicationName", "DeploymentGroupName"], r => ProvisionedResource.Of(PhysicalNames.Given(r, "DeploymentGroupName", 100)));
         yield return Simple("AWS::SNS::Topic", ["TopicArn", "TopicName"], ["TopicName", "FifoTopic"], r =>
         {
             var name = PhysicalNames.Given(r, "TopicName", 256);
             var arn = $"arn:{Partition(r)}:sns:{r.RegionName}:{r.AccountId}:{name}";
             return ProvisionedResource.Of(arn, ("TopicArn", arn), ("TopicName", name));
-        });
+        }, nameProperty: "TopicName");
         yield return Simple("AWS::SNS::Subscription", ["Arn"], ["Endpoint", "Protocol", "TopicArn"], r =>
         {
             var arn = $"{r.Text("TopicArn")}:{Ids.Uuid()}";
             return ProvisionedResource.Of(arn, ("Arn", arn));
         });
-        yield return Simple("AWS::RDS::DBSubnetGroup", [], ["DBSubnetGroupName"], r => ProvisionedResource.Of(PhysicalNames.Given(r, "DBSubnetGroupName", 255, lowercase: true)));
+        yield return Simple("AWS::RDS::DBSubnetGroup", [], ["DBSubnetGroupName"], r => ProvisionedResource.Of(PhysicalNames.Given(r, "DBSubnetGroupName", 255, lowercase: true)), nameProperty: "DBSubnetGroupName");
     }
 
     private static IResourceProvisioner Simple(string type, string[] attributes, string[] replaceOn,
@@ -158,5 +158,5 @@ public static class SimpleResources
         return $"{shortName}-az{zone[^1] - 'a' + 1}";
     }
 
-    public static string Partition(ResourceRequest request) => Arns.Partition(request.RegionName);
+    private static string Partition(ResourceRequest request) => Arns.Partition(request.RegionName);
 }

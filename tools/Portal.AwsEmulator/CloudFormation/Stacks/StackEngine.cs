@@ -145,11 +145,14 @@ public sealed class StackEngine(EmulatorState state, EmulatorTimings timings, Fa
             await RollbackAsync(operation);
     }
 
-    /// <summary>A resumed creation keeps the resources it had finished.</summary>
-    private Task<StepOutcome> CreateOrKeepAsync(StackOperation operation, StackBlueprint blueprint, string logicalId, CancellationToken cancellationToken) =>
-        operation.Region.Stacks.Change(operation.StackId, s => s.Resource(logicalId)?.Status) == StackStatuses.CreateComplete
-            ? Task.FromResult(StepOutcome.Succeeded)
-            : operation.CreateAsync(blueprint, logicalId, cancellationToken);
+    /// <summary>A resumed creation keeps the resources it had made (finished, or made and still stabilising).</summary>
+    private Task<StepOutcome> CreateOrKeepAsync(StackOperation operation, StackBlueprint blueprint, string logicalId, CancellationToken cancellationToken)
+    {
+        var resource = operation.Region.Stacks.Change(operation.StackId, s => s.Resource(logicalId)?.Copy());
+        if (resource is { Status: StackStatuses.CreateComplete }) return Task.FromResult(StepOutcome.Succeeded);
+        if (resource is { Status: StackStatuses.CreateInProgress, PhysicalId: not null }) return operation.CompleteCreationAsync(logicalId);
+        return operation.CreateAsync(blueprint, logicalId, cancellationToken);
+    }
 
     private async Task RollbackAsync(StackOperation operation)
     {

@@ -78,6 +78,15 @@ public sealed class StackOperation(RegionState region, string stackId, string? c
         }
     }
 
+    /// <summary>Finishes a resource whose creation was under way when the emulator stopped: it exists, it only needs its time.</summary>
+    public async Task<StepOutcome> CompleteCreationAsync(string logicalId)
+    {
+        var type = Store.Change(StackId, stack => stack.Resource(logicalId)!.Type);
+        await Task.Delay(timings.ResourceDelay(type), Lifetime);
+        ResourceEvent(logicalId, null, StackStatuses.CreateComplete);
+        return StepOutcome.Succeeded;
+    }
+
     /// <summary>Brings an existing resource to the blueprint's properties: nothing when they are equal, an update in place, or a replacement.</summary>
     public async Task<StepOutcome> UpdateAsync(StackBlueprint blueprint, string logicalId, UpdateJournal journal, CancellationToken cancellationToken)
     {
@@ -112,6 +121,10 @@ public sealed class StackOperation(RegionState region, string stackId, string? c
         try
         {
             var request = Request(declaration.Type, logicalId, properties);
+            if (replace && provisioner.Kind.NameProperty is { } nameProperty && properties[nameProperty] is not null
+                && TemplateText.SameValue(before.Properties[nameProperty], properties[nameProperty]))
+                throw new ResourceFailedException(
+                    $"CloudFormation cannot update a stack when a custom-named resource requires replacing. Rename {before.PhysicalId} and update the stack again.");
             if (replace)
             {
                 ResourceEvent(logicalId, null, StackStatuses.UpdateInProgress, "Requested update requires the creation of a new physical resource; hence creating one.");

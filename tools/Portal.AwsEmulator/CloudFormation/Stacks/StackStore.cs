@@ -58,12 +58,13 @@ public static class StackLookup
         ? stacks.FirstOrDefault(s => s.StackId == nameOrId)
         : stacks.FirstOrDefault(s => s.StackName == nameOrId && !s.IsDeleted);
 
+    /// <summary>DescribeStacks' and DescribeStackResources' answer for a stack that does not exist.</summary>
     public static StackRecord Require(IReadOnlyList<StackRecord> stacks, string nameOrId) =>
-        Find(stacks, nameOrId) ?? throw NotFound(nameOrId);
+        Find(stacks, nameOrId) ?? throw AwsServiceException.Validation($"Stack with id {nameOrId} does not exist");
 
-    /// <summary>A live stack (deleted stacks cannot be changed).</summary>
+    /// <summary>A live stack (deleted stacks cannot be changed); UpdateStack and DescribeStackEvents word the error this way.</summary>
     public static StackRecord RequireLive(IReadOnlyList<StackRecord> stacks, string nameOrId) =>
         Find(stacks, nameOrId) is { IsDeleted: false } stack ? stack : throw NotFound(nameOrId);
 
-    public static AwsServiceException NotFound(string nameOrId) => AwsServiceException.Validation($"Stack with id {nameOrId} does not exist");
+    public static AwsServiceException NotFound(string nameOrId) => AwsServiceException.Validation($"Stack [{nameOrId}] does not exist");
 }

@@ -221,10 +221,7 @@ public sealed class IntrinsicEvaluator(EvaluationScope scope)
     private JsonArray Arguments(JsonNode? argument, string name, int count, bool evaluate = true)
     {
         var evaluated = evaluate ? Evaluate(argument) : argument;
-        if (evaluated is not JsonArray list || list.Count != count)
-            throw Error($"{name} requires a list of {count} arguments");
-        if (!evaluate) return list;
-        return list;
+        return evaluated is JsonArray list && list.Count == count ? list : throw Error($"{name} requires a list of {count} arguments");
     }
 
     private static bool Bool(JsonNode? node) => node is JsonValue value && value.GetValueKind() is JsonValueKind.True or JsonValueKind.False

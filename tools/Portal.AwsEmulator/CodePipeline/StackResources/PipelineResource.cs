@@ -10,7 +10,7 @@ public sealed class PipelineResource : IResourceProvisioner
 {
     private const string Service = "CodePipeline";
 
-    public ResourceKind Kind { get; } = new("AWS::CodePipeline::Pipeline", new HashSet<string> { "Version" }, new HashSet<string> { "Name" });
+    public ResourceKind Kind { get; } = new("AWS::CodePipeline::Pipeline", new HashSet<string> { "Version" }, new HashSet<string> { "Name" }, NameProperty: "Name");
 
     public ProvisionedResource Create(ResourceRequest request)
     {

@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text.Json.Nodes;
 using Portal.AwsEmulator.CloudFormation.Resources;
+using Portal.AwsEmulator.CloudFormation.Templates;
 
 namespace Portal.AwsEmulator.ElasticLoadBalancing.StackResources;
 
@@ -35,5 +36,5 @@ public sealed class ListenerResource : IResourceProvisioner
 
     private static List<string> Certificates(ResourceRequest request) =>
         (request.Properties["Certificates"] as JsonArray ?? []).OfType<JsonObject>()
-            .Select(c => c["CertificateArn"]?.ToString()).OfType<string>().ToList();
+            .Select(c => TemplateText.AsString(c["CertificateArn"])).OfType<string>().ToList();
 }

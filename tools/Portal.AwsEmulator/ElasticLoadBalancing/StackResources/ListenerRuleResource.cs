@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text.Json.Nodes;
 using Portal.AwsEmulator.CloudFormation.Resources;
+using Portal.AwsEmulator.CloudFormation.Templates;
 
 namespace Portal.AwsEmulator.ElasticLoadBalancing.StackResources;
 
@@ -47,7 +48,5 @@ public sealed class ListenerRuleResource : IResourceProvisioner
     }
 
     private static int Priority(JsonObject properties) =>
-        int.TryParse(Templates(properties["Priority"]), NumberStyles.Integer, CultureInfo.InvariantCulture, out var priority) ? priority : 0;
-
-    private static string? Templates(JsonNode? node) => CloudFormation.Templates.TemplateText.AsString(node);
+        int.TryParse(TemplateText.AsString(properties["Priority"]), NumberStyles.Integer, CultureInfo.InvariantCulture, out var priority) ? priority : 0;
 }

@@ -1,5 +1,6 @@
 using System.Text.Json.Nodes;
 using Portal.AwsEmulator.CloudFormation.Resources;
+using Portal.AwsEmulator.CloudFormation.Templates;
 
 namespace Portal.AwsEmulator.ElasticLoadBalancing.StackResources;
 
@@ -10,7 +11,7 @@ public sealed class LoadBalancerResource : IResourceProvisioner
 
     public ResourceKind Kind { get; } = new("AWS::ElasticLoadBalancingV2::LoadBalancer",
         new HashSet<string> { "CanonicalHostedZoneID", "DNSName", "LoadBalancerArn", "LoadBalancerFullName", "LoadBalancerName", "SecurityGroups" },
-        new HashSet<string> { "Name", "Scheme", "Type" });
+        new HashSet<string> { "Name", "Scheme", "Type" }, NameProperty: "Name");
 
     public ProvisionedResource Create(ResourceRequest request)
     {
@@ -29,7 +30,7 @@ public sealed class LoadBalancerResource : IResourceProvisioner
 
     private static IReadOnlyList<string> Subnets(ResourceRequest request) => request.Texts("Subnets") is { Count: > 0 } subnets
         ? subnets
-        : (request.Properties["SubnetMappings"] as JsonArray ?? []).OfType<JsonObject>().Select(m => m["SubnetId"]?.ToString() ?? "").ToList();
+        : (request.Properties["SubnetMappings"] as JsonArray ?? []).OfType<JsonObject>().Select(m => TemplateText.AsString(m["SubnetId"])).OfType<string>().ToList();
 
     private static ProvisionedResource Describe(LoadBalancerRecord record) => ProvisionedResource.Of(record.Arn,
         ("CanonicalHostedZoneID", record.CanonicalHostedZoneId), ("DNSName", record.DnsName), ("LoadBalancerArn", record.Arn),

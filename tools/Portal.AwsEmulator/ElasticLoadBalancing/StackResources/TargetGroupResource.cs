@@ -9,7 +9,7 @@ public sealed class TargetGroupResource : IResourceProvisioner
 {
     public ResourceKind Kind { get; } = new("AWS::ElasticLoadBalancingV2::TargetGroup",
         new HashSet<string> { "LoadBalancerArns", "TargetGroupArn", "TargetGroupFullName", "TargetGroupName" },
-        new HashSet<string> { "Name", "Port", "Protocol", "ProtocolVersion", "TargetType", "VpcId", "IpAddressType" });
+        new HashSet<string> { "Name", "Port", "Protocol", "ProtocolVersion", "TargetType", "VpcId", "IpAddressType" }, NameProperty: "Name");
 
     public ProvisionedResource Create(ResourceRequest request)
     {

@@ -11,7 +11,7 @@ public sealed class SecretResource : IResourceProvisioner
 {
     public const string Service = "SecretsManager";
 
-    public ResourceKind Kind { get; } = new("AWS::SecretsManager::Secret", new HashSet<string> { "Id" }, new HashSet<string> { "Name" });
+    public ResourceKind Kind { get; } = new("AWS::SecretsManager::Secret", new HashSet<string> { "Id" }, new HashSet<string> { "Name" }, NameProperty: "Name");
 
     public ProvisionedResource Create(ResourceRequest request)
     {

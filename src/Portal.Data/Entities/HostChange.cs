@@ -1,0 +1,84 @@
+namespace Portal.Data.Entities;
+
+/// <summary>
+/// A customer's edit of a host's order: proposed, previewed as CloudFormation change sets, then confirmed and applied
+/// (or discarded). At most one change per host is open (Preparing or Ready) at a time; a newer proposal supersedes it.
+/// </summary>
+public class HostChange
+{
+    public Guid Id { get; set; } = Guid.NewGuid();
+    public Guid HostId { get; set; }
+    public Host Host { get; set; } = null!;
+
+    public HostChangeState State { get; set; } = HostChangeState.Preparing;
+    public string? StateReason { get; set; }
+
+    /// <summary>The edited order (the portal's order document as JSON); applied to the host when confirmed.</summary>
+    public required string ProposedOrder { get; set; }
+
+    /// <summary>What the customer changed, field by field, as shown in the preview.</summary>
+    public List<FieldChange> FieldChanges { get; set; } = [];
+
+    public Guid? RequestedById { get; set; }
+    public required string RequestedBy { get; set; }
+    public DateTimeOffset RequestedAt { get; set; } = DateTimeOffset.UtcNow;
+    public Guid? ConfirmedById { get; set; }
+    public DateTimeOffset? ConfirmedAt { get; set; }
+    public DateTimeOffset UpdatedAt { get; set; } = DateTimeOffset.UtcNow;
+
+    /// <summary>The one scheduled look at the change sets that may run (see <see cref="HostEnvironment.ScheduledCheckId"/>).</summary>
+    public Guid? ScheduledCheckId { get; set; }
+    public DateTimeOffset? NextCheckAt { get; set; }
+
+    public uint Version { get; set; }
+
+    public List<HostChangeStack> Stacks { get; set; } = [];
+
+    public bool IsOpen => State is HostChangeState.Preparing or HostChangeState.Ready or HostChangeState.NoChanges;
+}
+
+public enum HostChangeState
+{
+    /// <summary>Change sets are being created.</summary>
+    Preparing,
+
+    /// <summary>The preview is complete; waiting for the customer to confirm.</summary>
+    Ready,
+
+    /// <summary>No stack would change (e.g. only a branch changed); confirming just saves the order.</summary>
+    NoChanges,
+    Applying,
+    Applied,
+    Failed,
+    Discarded,
+    Superseded,
+}
+
+public sealed record FieldChange(string Field, string? From, string? To);
+
+/// <summary>One stack of one environment in a change: its change set and the resource changes it lists.</summary>
+public class HostChangeStack
+{
+    public long Id { get; set; }
+    public Guid HostChangeId { get; set; }
+    public HostChange HostChange { get; set; } = null!;
+    public EnvironmentKind Environment { get; set; }
+
+    /// <summary>"infrastructure" or "software".</summary>
+    public required string Layer { get; set; }
+    public required string StackName { get; set; }
+    public required string ChangeSetName { get; set; }
+    public string? ChangeSetId { get; set; }
+
+    /// <summary>Hash of the template and parameters the change set was made from; executed only if the host still renders the same.</summary>
+    public required string TemplateHash { get; set; }
+    public ChangeSetState Status { get; set; } = ChangeSetState.Creating;
+    public string? StatusReason { get; set; }
+    public List<ResourceChangeRecord> Changes { get; set; } = [];
+    public DateTimeOffset? ExecutedAt { get; set; }
+}
+
+public enum ChangeSetState { Creating, Ready, NoChanges, Failed }
+
+/// <summary>A resource a change set would add, modify or remove (CloudFormation's ResourceChange).</summary>
+public sealed record ResourceChangeRecord(string Action, string LogicalResourceId, string ResourceType, string? Replacement, IReadOnlyList<string> Scope);

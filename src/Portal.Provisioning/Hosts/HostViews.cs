@@ -1,0 +1,116 @@
+using System.Text.Json.Serialization;
+using Portal.Data.Entities;
+
+namespace Portal.Provisioning.Hosts;
+
+// What customers see of their hosts, in the pages and the API alike. Never a secret: no token, no password,
+// no approval token.
+
+/// <summary>One row of "My hosts".</summary>
+public sealed record HostSummary(
+    Guid Id,
+    string Name,
+    string Plan,
+    HostState State,
+    string? StateReason,
+    string GitLabProjectPath,
+    IReadOnlyList<EnvironmentSummary> Environments,
+    ReleaseSummary? LastRelease,
+    DateTimeOffset CreatedAt);
+
+public sealed record EnvironmentSummary(string Name, EnvironmentState State);
+
+/// <summary>A host with its order and environments.</summary>
+public sealed record HostDetails(
+    Guid Id,
+    string Name,
+    string Plan,
+    HostState State,
+    string? StateReason,
+    string GitLabProjectPath,
+    string GitLabProjectUrl,
+    string HealthCheckPath,
+    IReadOnlyList<string> ApproverEmails,
+    string? CustomDomain,
+    string? CertificateArn,
+    string DeploymentStyle,
+    string DatabaseEngine,
+    string? DatabaseInstanceClass,
+    int? DatabaseStorageGb,
+    bool DatabaseMultiAz,
+    int? MinInstances,
+    int? MaxInstances,
+    bool HasWebhookToken,
+    IReadOnlyList<EnvironmentDetails> Environments,
+    CostEstimate MonthlyEstimate,
+    DateTimeOffset CreatedAt,
+    DateTimeOffset UpdatedAt);
+
+public sealed record EnvironmentDetails(
+    string Name,
+    string Branch,
+    EnvironmentState State,
+    string? StateReason,
+    HostOutputs Outputs,
+    DateTimeOffset UpdatedAt);
+
+/// <summary>
+/// The outputs a customer may see. The database secret is named, never read: its password stays in Secrets
+/// Manager. Stack outputs not listed here (target group ARNs and the like) are internal.
+/// </summary>
+public sealed record HostOutputs(string? SiteUrl, string? DatabaseEndpoint, int? DatabasePort, string? DatabaseSecretName, string? PipelineName)
+{
+    public static HostOutputs From(IReadOnlyDictionary<string, string> outputs) => new(
+        Value(outputs, "SiteUrl"),
+        Value(outputs, "DatabaseEndpoint"),
+        int.TryParse(Value(outputs, "DatabasePort"), out var port) ? port : null,
+        SecretName(Value(outputs, "DatabaseSecretArn")),
+        Value(outputs, "PipelineName"));
+
+    [JsonIgnore]
+    public bool IsEmpty => SiteUrl is null && DatabaseEndpoint is null && DatabaseSecretName is null && PipelineName is null;
+
+    private static string? Value(IReadOnlyDictionary<string, string> outputs, string key) =>
+        outputs.TryGetValue(key, out var value) && !string.IsNullOrWhiteSpace(value) ? value : null;
+
+    /// <summary>arn:aws:secretsmanager:region:account:secret:NAME-AbCdEf → NAME (Secrets Manager appends six random characters).</summary>
+    private static string? SecretName(string? arn)
+    {
+        if (arn is null) return null;
+        var marker = arn.IndexOf(":secret:", StringComparison.Ordinal);
+        if (marker < 0) return arn;
+        var name = arn[(marker + ":secret:".Length)..];
+        return name.Length > 7 && name[^7] == '-' ? name[..^7] : name;
+    }
+}
+
+public sealed record StackEventView(
+    long Id,
+    string StackName,
+    DateTimeOffset Timestamp,
+    string LogicalResourceId,
+    string? ResourceType,
+    string ResourceStatus,
+    string? ResourceStatusReason);
+
+public sealed record ReleaseSummary(
+    Guid Id,
+    string Environment,
+    string CommitId,
+    string Branch,
+    string? AuthorUsername,
+    string? Message,
+    ReleaseState State,
+    string? StateReason,
+    DateTimeOffset PushedAt,
+    DateTimeOffset CreatedAt);
+
+/// <summary>One page of a list and the number of items in all pages.</summary>
+public sealed record ResultPage<T>(IReadOnlyList<T> Items, int Total, int Page, int PageSize);
+
+/// <summary>Which hosts to list: a 1-based page, an optional text in the name or GitLab path, an optional state.</summary>
+public sealed record HostListQuery(int Page = 1, int PageSize = HostListQuery.DefaultPageSize, string? Search = null, HostState? State = null)
+{
+    public const int DefaultPageSize = 25;
+    public const int MaxPageSize = 100;
+}

@@ -1,0 +1,177 @@
+using Microsoft.AspNetCore.Http.HttpResults;
+using Portal.Data.Entities;
+using Portal.Provisioning.Hosts;
+using Portal.Web.Auth;
+using Portal.Web.Hosts;
+
+namespace Portal.Web.Api;
+
+/// <summary>
+/// The customer's hosts. Customers only: an operator's token or cookie gets 403 here (operators have their own
+/// views of every tenant). Another customer's host answers 404 by every route, exactly like a missing one.
+/// </summary>
+public static class HostEndpoints
+{
+    public static RouteGroupBuilder MapHostEndpoints(this RouteGroupBuilder api)
+    {
+        var hosts = api.MapGroup("/hosts").WithTags("Hosts").RequireAuthorization(PortalRoles.Customer)
+            .ProducesProblem(StatusCodes.Status401Unauthorized)
+            .ProducesProblem(StatusCodes.Status403Forbidden);
+
+        hosts.MapGet("/", async Task<Results<Ok<ResultPage<HostSummary>>, ValidationProblem, ProblemHttpResult>> (
+            HttpContext http, HostQueries queries, int? page, int? pageSize, string? search, string? state) =>
+        {
+            if (CustomerOf(http) is not { } customerId) return NoCustomer();
+            var errors = Paging.Check(page, pageSize, HostListQuery.MaxPageSize);
+            HostState? parsedState = null;
+            if (!string.IsNullOrWhiteSpace(state))
+            {
+                if (Enum.TryParse<HostState>(state, ignoreCase: true, out var value) && Enum.IsDefined(value)) parsedState = value;
+                else errors["state"] = [$"Use one of: {string.Join(", ", Enum.GetNames<HostState>())}."];
+            }
+            if (errors.Count > 0) return TypedResults.ValidationProblem(errors);
+            var query = new HostListQuery(page ?? 1, pageSize ?? HostListQuery.DefaultPageSize, search, parsedState);
+            return TypedResults.Ok(await queries.ListAsync(customerId, query, http.RequestAborted));
+        })
+        .WithName("ListHosts")
+        .WithSummary("Your hosts, a page at a time (page from 1, pageSize up to 100), optionally searched by name or GitLab path and filtered by state.");
+
+        hosts.MapPost("/", async Task<Results<Created<CreatedHost>, ValidationProblem, ProblemHttpResult>> (
+            HostOrder order, HttpContext http, HostOrders orders, HostQueries queries) =>
+        {
+            if (CustomerOf(http) is not { } customerId) return NoCustomer();
+            switch (await orders.CreateAsync(http.User.ToActor(http), customerId, order, http.RequestAborted))
+            {
+                case OrderOutcome.Invalid invalid:
+                    return TypedResults.ValidationProblem(invalid.Errors, title: "The order has errors.");
+                case OrderOutcome.OverQuota over:
+                    return TypedResults.Problem(over.Usage.Message, statusCode: StatusCodes.Status409Conflict, title: "Host quota reached");
+                case OrderOutcome.Created created:
+                    var host = await queries.GetAsync(customerId, created.Name, http.RequestAborted)
+                               ?? throw new InvalidOperationException($"Host {created.Name} vanished right after it was ordered.");
+                    return TypedResults.Created(HostLocation(created.Name),
+                        new CreatedHost(host, created.WebhookToken, HostWebhook.Url(PortalBaseUrl.Of(http.Request))));
+                default:
+                    throw new InvalidOperationException("Unknown order outcome.");
+            }
+        })
+        .ProducesProblem(StatusCodes.Status409Conflict)
+        .WithName("OrderHost")
+        .WithSummary("Orders a host. The answer holds the GitLab webhook token; it is never shown again. 400 lists field errors; 409 when your host quota is reached.");
+
+        hosts.MapGet("/{name}", async Task<Results<Ok<HostDetails>, ProblemHttpResult>> (string name, HttpContext http, HostQueries queries) =>
+        {
+            if (CustomerOf(http) is not { } customerId) return NoCustomer();
+            return await queries.GetAsync(customerId, name, http.RequestAborted) is { } host ? TypedResults.Ok(host) : HostNotFound(name);
+        })
+        .ProducesProblem(StatusCodes.Status404NotFound)
+        .WithName("GetHost")
+        .WithSummary("One of your hosts: its order, state, environments and monthly estimate.");
+
+        hosts.MapGet("/{name}/environments", async Task<Results<Ok<IReadOnlyList<EnvironmentDetails>>, ProblemHttpResult>> (
+            string name, HttpContext http, HostQueries queries) =>
+        {
+            if (CustomerOf(http) is not { } customerId) return NoCustomer();
+            return await queries.GetAsync(customerId, name, http.RequestAborted) is { } host
+                ? TypedResults.Ok(host.Environments)
+                : HostNotFound(name);
+        })
+        .ProducesProblem(StatusCodes.Status404NotFound)
+        .WithName("ListHostEnvironments")
+        .WithSummary("The host's environments with their state, branch and outputs.");
+
+        hosts.MapGet("/{name}/environments/{environment}/events", async Task<Results<Ok<ResultPage<StackEventView>>, ValidationProblem, ProblemHttpResult>> (
+            string name, string environment, int? page, int? pageSize, HttpContext http, HostQueries queries) =>
+        {
+            if (CustomerOf(http) is not { } customerId) return NoCustomer();
+            if (!HostOrderTerms.TryParseEnvironment(environment, out var kind)) return EnvironmentNotFound(name, environment);
+            var errors = Paging.Check(page, pageSize, HostQueries.MaxEventPageSize);
+            if (errors.Count > 0) return TypedResults.ValidationProblem(errors);
+            var events = await queries.EventsAsync(customerId, name, kind, page ?? 1, pageSize ?? HostQueries.DefaultEventPageSize, http.RequestAborted);
+            return events is null ? await NotFoundAsync(customerId, name, environment, queries, http) : TypedResults.Ok(events);
+        })
+        .ProducesProblem(StatusCodes.Status404NotFound)
+        .WithName("ListStackEvents")
+        .WithSummary("CloudFormation events of the environment's stacks, newest first.");
+
+        hosts.MapGet("/{name}/environments/{environment}/outputs", async Task<Results<Ok<HostOutputs>, ProblemHttpResult>> (
+            string name, string environment, HttpContext http, HostQueries queries) =>
+        {
+            if (CustomerOf(http) is not { } customerId) return NoCustomer();
+            if (await queries.GetAsync(customerId, name, http.RequestAborted) is not { } host) return HostNotFound(name);
+            return host.Environments.FirstOrDefault(e => string.Equals(e.Name, environment, StringComparison.OrdinalIgnoreCase)) is { } found
+                ? TypedResults.Ok(found.Outputs)
+                : EnvironmentNotFound(name, environment);
+        })
+        .ProducesProblem(StatusCodes.Status404NotFound)
+        .WithName("GetEnvironmentOutputs")
+        .WithSummary("The environment's site URL, database endpoint and the name of the secret holding the database password (never the password).");
+
+        hosts.MapGet("/{name}/releases", async Task<Results<Ok<ResultPage<ReleaseSummary>>, ValidationProblem, ProblemHttpResult>> (
+            string name, int? page, int? pageSize, string? environment, HttpContext http, HostQueries queries) =>
+        {
+            if (CustomerOf(http) is not { } customerId) return NoCustomer();
+            var errors = Paging.Check(page, pageSize, HostQueries.MaxReleasePageSize);
+            EnvironmentKind? kind = null;
+            if (!string.IsNullOrWhiteSpace(environment))
+            {
+                if (HostOrderTerms.TryParseEnvironment(environment, out var parsed)) kind = parsed;
+                else errors["environment"] = ["Use dev, staging or production."];
+            }
+            if (errors.Count > 0) return TypedResults.ValidationProblem(errors);
+            var releases = await queries.ReleasesAsync(customerId, name, kind, page ?? 1, pageSize ?? HostQueries.DefaultReleasePageSize, http.RequestAborted);
+            return releases is null ? HostNotFound(name) : TypedResults.Ok(releases);
+        })
+        .ProducesProblem(StatusCodes.Status404NotFound)
+        .WithName("ListReleases")
+        .WithSummary("The host's releases (pipeline executions started by pushes), newest first.");
+
+        hosts.MapPost("/{name}/webhook-token", async Task<Results<Ok<WebhookToken>, ProblemHttpResult>> (
+            string name, HttpContext http, HostOrders orders) =>
+        {
+            if (CustomerOf(http) is not { } customerId) return NoCustomer();
+            var token = await orders.RegenerateWebhookTokenAsync(http.User.ToActor(http), customerId, name, http.RequestAborted);
+            return token is null
+                ? HostNotFound(name)
+                : TypedResults.Ok(new WebhookToken(token, HostWebhook.Url(PortalBaseUrl.Of(http.Request))));
+        })
+        .ProducesProblem(StatusCodes.Status404NotFound)
+        .WithName("RegenerateWebhookToken")
+        .WithSummary("Replaces the host's GitLab webhook token; the old one stops working at once. The new token is in this answer only.");
+
+        return api;
+    }
+
+    public static string HostLocation(string name) => $"/api/v1/hosts/{Uri.EscapeDataString(name)}";
+
+    private static Guid? CustomerOf(HttpContext http) => http.User.CustomerIdOf();
+
+    private static ProblemHttpResult NoCustomer() =>
+        TypedResults.Problem("Your account belongs to no customer, so it has no hosts.", statusCode: StatusCodes.Status403Forbidden, title: "Forbidden");
+
+    private static ProblemHttpResult HostNotFound(string name) =>
+        TypedResults.Problem($"You have no host named '{name}'.", statusCode: StatusCodes.Status404NotFound, title: "Host not found");
+
+    private static ProblemHttpResult EnvironmentNotFound(string name, string environment) =>
+        TypedResults.Problem($"Host '{name}' has no environment '{environment}' (dev, staging or production, as ordered).",
+            statusCode: StatusCodes.Status404NotFound, title: "Environment not found");
+
+    private static async Task<ProblemHttpResult> NotFoundAsync(Guid customerId, string name, string environment, HostQueries queries, HttpContext http) =>
+        await queries.GetAsync(customerId, name, http.RequestAborted) is null ? HostNotFound(name) : EnvironmentNotFound(name, environment);
+}
+
+/// <summary>The answer to an order: the host, and its webhook token this once.</summary>
+public sealed record CreatedHost(HostDetails Host, string WebhookToken, string WebhookUrl);
+
+public sealed record WebhookToken(string Token, string WebhookUrl);
+
+internal static class Paging
+{
+    public static Dictionary<string, string[]> Check(int? page, int? pageSize, int maxPageSize)
+    {
+        var errors = new Dictionary<string, string[]>();
+        if (page is < 1) errors["page"] = ["Pages are numbered from 1."];
+        if (pageSize is < 1 || pageSize > maxPageSize) errors["pageSize"] = [$"Use a page size from 1 to {maxPageSize}."];
+        return errors;
+    }
+}

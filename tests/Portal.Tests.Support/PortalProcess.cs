@@ -1,0 +1,103 @@
+using System.Diagnostics;
+using System.Net;
+using System.Net.Sockets;
+using System.Text;
+
+namespace Portal.Tests.Support;
+
+/// <summary>
+/// The portal as a separate operating-system process (the built Portal.Web.dll), so a test can kill it outright,
+/// mid-job, the way a crash or an OOM kill would, and start it again.
+/// </summary>
+public sealed class PortalProcess : IAsyncDisposable
+{
+    private readonly Process process;
+    private readonly StringBuilder output;
+
+    private PortalProcess(Process process, StringBuilder output, Uri baseUrl)
+    {
+        this.process = process;
+        this.output = output;
+        BaseUrl = baseUrl;
+    }
+
+    public Uri BaseUrl { get; }
+
+    /// <summary>What the process wrote so far, for failure messages.</summary>
+    public string Output { get { lock (output) return output.ToString(); } }
+
+    public static async Task<PortalProcess> StartAsync(string connectionString, IReadOnlyDictionary<string, string?> settings)
+    {
+        var dll = PortalDll();
+        var baseUrl = new Uri($"http://127.0.0.1:{FreePort()}");
+        var start = new ProcessStartInfo("dotnet", [dll, "--urls", baseUrl.ToString(), "--environment", "Development"])
+        {
+            WorkingDirectory = Path.GetDirectoryName(dll)!,
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+        };
+        start.Environment["ConnectionStrings__Portal"] = connectionString;
+        start.Environment["Logging__LogLevel__Default"] = "Warning";
+        foreach (var (key, value) in settings) start.Environment[key.Replace(":", "__")] = value;
+
+        var output = new StringBuilder();
+        var process = new Process { StartInfo = start };
+        process.OutputDataReceived += (_, e) => { lock (output) output.AppendLine(e.Data); };
+        process.ErrorDataReceived += (_, e) => { lock (output) output.AppendLine(e.Data); };
+        process.Start();
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+        var portal = new PortalProcess(process, output, baseUrl);
+        await portal.WaitUntilReadyAsync();
+        return portal;
+    }
+
+    /// <summary>SIGKILL: no graceful shutdown, jobs die mid-step.</summary>
+    public void Kill()
+    {
+        if (process.HasExited) return;
+        process.Kill(entireProcessTree: true);
+        process.WaitForExit();
+    }
+
+    private async Task WaitUntilReadyAsync()
+    {
+        using var client = new HttpClient { BaseAddress = BaseUrl, Timeout = TimeSpan.FromSeconds(5) };
+        var deadline = DateTime.UtcNow.AddSeconds(90);
+        while (DateTime.UtcNow < deadline)
+        {
+            if (process.HasExited) throw new InvalidOperationException($"The portal exited ({process.ExitCode}):\n{Output}");
+            try
+            {
+                if ((await client.GetAsync("/health/ready")).StatusCode == HttpStatusCode.OK) return;
+            }
+            catch (HttpRequestException) { }
+            catch (TaskCanceledException) { }
+            await Task.Delay(200);
+        }
+        Kill();
+        throw new TimeoutException($"The portal did not become ready at {BaseUrl}:\n{Output}");
+    }
+
+    /// <summary>src/Portal.Web's own build output, of the configuration the tests were built in.</summary>
+    private static string PortalDll()
+    {
+        var configuration = AppContext.BaseDirectory.Contains($"{Path.DirectorySeparatorChar}Release{Path.DirectorySeparatorChar}") ? "Release" : "Debug";
+        var dll = RepoPaths.Combine("src", "Portal.Web", "bin", configuration, "net10.0", "Portal.Web.dll");
+        return File.Exists(dll) ? dll : throw new FileNotFoundException($"Build the solution first: {dll} is missing.", dll);
+    }
+
+    private static int FreePort()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
+    }
+
+    public ValueTask DisposeAsync()
+    {
+        Kill();
+        process.Dispose();
+        return ValueTask.CompletedTask;
+    }
+}

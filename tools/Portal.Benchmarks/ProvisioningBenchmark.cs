@@ -1,0 +1,117 @@
+using System.Diagnostics;
+using System.Globalization;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+using Portal.Data;
+using Portal.Data.Entities;
+using Portal.Provisioning.Aws;
+using Portal.Provisioning.Stacks;
+using Portal.Provisioning.Templates;
+using Portal.Tests.Support;
+
+namespace Portal.Benchmarks;
+
+/// <summary>
+/// Many orders provisioned at once against the emulator with a realistic time per resource. First the emulator's own
+/// minimum for the same work: the same stacks created directly, every order at once, infrastructure then software,
+/// each watched with a tight DescribeStacks loop. Then the same orders through the portal (Postgres, Hangfire jobs,
+/// default pacing). Prints both wall times, their ratio and the AWS calls the portal made per stack.
+/// Usage: ./scripts/bench.sh provisioning [orders, default 500] [seconds per resource, default 1]
+/// </summary>
+public sealed class ProvisioningBenchmark : IBenchmark
+{
+    private const string ListenerArn = "arn:aws:elasticloadbalancing:us-east-1:000000000000:listener/app/portal-shared/0de0000000000001/0de0000000000443";
+
+    public string Name => "provisioning";
+
+    public string Description => "500 orders at 1 s per resource: portal wall time vs the emulator's minimum (goal ≤ 1.3×), AWS calls per stack (goal ≤ 15)";
+
+    public async Task RunAsync(string[] args, CancellationToken cancellationToken)
+    {
+        var orders = args.Length > 0 ? int.Parse(args[0], CultureInfo.InvariantCulture) : 500;
+        var perResource = TimeSpan.FromSeconds(args.Length > 1 ? double.Parse(args[1], CultureInfo.InvariantCulture) : 1);
+        await using var emulator = await EmulatorHost.StartAsync(new Dictionary<string, string?>
+        {
+            ["Emulator:ResourceDelay"] = perResource.ToString("c", CultureInfo.InvariantCulture),
+            ["Emulator:Seed:Listeners:0:ListenerArn"] = ListenerArn,
+        });
+        var connectionString = await PostgresCluster.Shared.CreateDatabaseAsync("bench");
+        await using var portal = await PortalHost.StartAsync(connectionString, new Dictionary<string, string?>
+        {
+            ["Aws:ServiceUrl"] = emulator.BaseUrl.ToString(),
+            ["Platform:SharedListenerArn"] = ListenerArn,
+            ["Jobs:RunServer"] = "true",
+        });
+        Console.WriteLine($"{orders} orders (dev environment: an infrastructure and a software stack each), {perResource.TotalSeconds:0.##} s per resource, {Environment.ProcessorCount} cores");
+
+        var minimum = await DirectAsync(portal, orders, cancellationToken);
+        Console.WriteLine($"emulator minimum (stacks created directly, all at once): {minimum.TotalSeconds:0.0} s");
+        await emulator.ResetAsync();
+
+        var watch = Stopwatch.StartNew();
+        var hostIds = new List<Guid>();
+        await using (var db = TestOrders.Database(connectionString))
+        {
+            var customer = new Customer { Name = "Bench", Slug = "bench" };
+            db.Customers.Add(customer);
+            for (var i = 0; i < orders; i++)
+                db.Hosts.Add(new Host
+                {
+                    Customer = customer, Name = $"h{i}", Plan = "small", HealthCheckPath = "/health",
+                    Environments = [new HostEnvironment { Kind = EnvironmentKind.Dev, Branch = "dev" }],
+                });
+            await db.SaveChangesAsync(cancellationToken);
+            hostIds.AddRange(db.Hosts.Local.Select(h => h.Id));
+        }
+        // As the order service does right after saving an order (the reconciler would pick it up a few seconds later).
+        foreach (var hostId in hostIds)
+            await portal.WithScopeAsync(s => s.GetRequiredService<HostOperations>().StartProvisioningAsync(hostId, cancellationToken));
+        await using (var db = TestOrders.Database(connectionString))
+        {
+            while (true)
+            {
+                var states = await db.Hosts.GroupBy(h => h.State).Select(g => new { g.Key, Count = g.Count() }).ToListAsync(cancellationToken);
+                if (states.Sum(s => s.Key is HostState.Active or HostState.Failed ? s.Count : 0) == orders) break;
+                await Task.Delay(250, cancellationToken);
+            }
+            var failed = await db.Hosts.CountAsync(h => h.State == HostState.Failed, cancellationToken);
+            if (failed > 0) Console.WriteLine($"FAILED orders: {failed}");
+        }
+        var wall = watch.Elapsed;
+        var stats = await emulator.StatsAsync();
+        var stacks = orders * 2;
+        var byService = stats.Operations.GroupBy(o => o.Key.Split(':')[0]).Select(g => $"{g.Key} {g.Sum(o => o.Value)}");
+        Console.WriteLine($"portal: {wall.TotalSeconds:0.0} s for {orders} orders = {wall / minimum:0.00}× the minimum (goal ≤ 1.3×)");
+        Console.WriteLine($"AWS calls: {stats.Total} for {stacks} stacks = {(double)stats.Total / stacks:0.0} per stack (goal ≤ 15); {string.Join(", ", byService)}");
+        foreach (var (operation, count) in stats.Operations.OrderByDescending(o => o.Value))
+            Console.WriteLine($"  {operation,-45} {count,8} ({(double)count / stacks:0.00} per stack)");
+    }
+
+    /// <summary>The same stacks without the portal: every order at once, infrastructure then software, watched every 50 ms.</summary>
+    private static async Task<TimeSpan> DirectAsync(PortalHost portal, int orders, CancellationToken cancellationToken)
+    {
+        var renderer = portal.Services.GetRequiredService<HostStackRenderer>();
+        var cloudFormation = portal.Services.GetRequiredService<ICloudFormation>();
+        var watch = Stopwatch.StartNew();
+        await Task.WhenAll(Enumerable.Range(0, orders).Select(async i =>
+        {
+            var host = new Host { Name = $"d{i}", Plan = "small", HealthCheckPath = "/health" };
+            var environment = new HostEnvironment { Kind = EnvironmentKind.Dev, Branch = "dev", Host = host };
+            var order = new HostEnvironmentOrder("direct", host, environment);
+            await CreateAndWaitAsync(cloudFormation, renderer.RenderInfrastructure(order), cancellationToken);
+            await CreateAndWaitAsync(cloudFormation, renderer.RenderSoftware(order, i + 1), cancellationToken);
+        }));
+        return watch.Elapsed;
+    }
+
+    private static async Task CreateAndWaitAsync(ICloudFormation cloudFormation, RenderedStack stack, CancellationToken cancellationToken)
+    {
+        var id = await cloudFormation.CreateStackAsync(new CreateStackRequest(stack.StackName, stack.TemplateBody)
+        {
+            Parameters = stack.Parameters.Select(p => new StackInputParameter(p.Key, p.Value)).ToList(),
+            Capabilities = ["CAPABILITY_IAM", "CAPABILITY_NAMED_IAM"],
+        }, cancellationToken);
+        while ((await cloudFormation.DescribeStackAsync(id, cancellationToken))!.InProgress)
+            await Task.Delay(50, cancellationToken);
+    }
+}
