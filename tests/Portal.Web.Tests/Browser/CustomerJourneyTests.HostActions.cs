@@ -88,13 +88,14 @@ public sealed partial class CustomerJourneyTests
             await Expect(page.GetByTestId("events-dev")).ToContainTextAsync("DELETE_IN_PROGRESS", new() { Timeout = (float)Provisioning.TotalMilliseconds });
             await Expect(page.GetByTestId("host-state")).ToHaveAttributeAsync("data-state", "Decommissioned", new() { Timeout = (float)Provisioning.TotalMilliseconds });
 
-            // Read-only from now on: no actions, no outputs, no webhook; the record stays.
+            // Read-only from now on: no actions, no outputs, no webhook, no estimate; the record stays.
             await Expect(page.GetByTestId("host-decommissioned")).ToBeVisibleAsync();
             await Expect(page.GetByTestId("environment-state-production")).ToHaveAttributeAsync("data-state", "Decommissioned");
             await Expect(page.GetByTestId("retry")).ToHaveCountAsync(0);
             await Expect(page.GetByTestId("decommission")).ToHaveCountAsync(0);
             await Expect(page.GetByTestId("webhook")).ToHaveCountAsync(0);
             await Expect(page.GetByTestId("site-url-production")).ToHaveCountAsync(0);
+            await Expect(page.GetByTestId("cost-estimate")).ToHaveCountAsync(0);
             Assert.True(await page.EvaluateAsync<bool>("() => window.__sameDocument === true"), "The page reloaded.");
 
             var hostId = await DbAsync(db => db.Hosts.Where(h => h.CustomerId == customer.CustomerId && h.Name == "journey").Select(h => h.Id).SingleAsync());
