@@ -1,3 +1,4 @@
+using System.ComponentModel;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Portal.Data.Entities;
 using Portal.Provisioning.Hosts;
@@ -67,6 +68,42 @@ public static class HostEndpoints
         .ProducesProblem(StatusCodes.Status404NotFound)
         .WithName("GetHost")
         .WithSummary("One of your hosts: its order, state, environments and monthly estimate.");
+
+        hosts.MapDelete("/{name}", async Task<Results<Accepted<HostDetails>, ValidationProblem, ProblemHttpResult>> (
+            string name,
+            [Description("The host's name again, to confirm: decommissioning cannot be undone.")] string? confirm,
+            HttpContext http, HostActions actions, HostQueries queries) =>
+        {
+            if (CustomerOf(http) is not { } customerId) return NoCustomer();
+            var started = await actions.DecommissionAsync(http.User.ToActor(http), customerId, name, confirm, http.RequestAborted);
+            if (started.Outcome == HostActionOutcome.NotConfirmed)
+                return TypedResults.ValidationProblem(new Dictionary<string, string[]> { [HostActions.ConfirmationField] = [started.Message!] },
+                    title: "Confirm the decommission.");
+            if (Refusal(started, name, "Cannot decommission the host") is { } refused) return refused;
+            return await queries.GetAsync(customerId, name, http.RequestAborted) is { } host ? TypedResults.Accepted(HostLocation(name), host) : HostNotFound(name);
+        })
+        .ProducesProblem(StatusCodes.Status404NotFound)
+        .ProducesProblem(StatusCodes.Status409Conflict)
+        .WithName("DecommissionHost")
+        .WithSummary("Decommissions the host: deletes every stack of every environment (AWS keeps a final snapshot of a database).")
+        .WithDescription("Requires ?confirm= with the host's name; without it, or with another name, the answer is 400 with a field error on 'confirm'. " +
+                         "202 Accepted: decommissioning has started; follow the host at the Location until its state is Decommissioned. " +
+                         "409 while the host is being provisioned or updated, or is already decommissioning or decommissioned. " +
+                         "A decommissioned host stays in your list and no longer counts against your host quota.");
+
+        hosts.MapPost("/{name}/retry", async Task<Results<Accepted<HostDetails>, ProblemHttpResult>> (
+            string name, HttpContext http, HostActions actions, HostQueries queries) =>
+        {
+            if (CustomerOf(http) is not { } customerId) return NoCustomer();
+            var started = await actions.RetryAsync(http.User.ToActor(http), customerId, name, http.RequestAborted);
+            if (Refusal(started, name, "Cannot retry the host") is { } refused) return refused;
+            return await queries.GetAsync(customerId, name, http.RequestAborted) is { } host ? TypedResults.Accepted(HostLocation(name), host) : HostNotFound(name);
+        })
+        .ProducesProblem(StatusCodes.Status404NotFound)
+        .ProducesProblem(StatusCodes.Status409Conflict)
+        .WithName("RetryHost")
+        .WithSummary("Runs the failed operation (provision, update or decommission) of every failed environment again.")
+        .WithDescription("202 Accepted: the retry has started; follow the host at the Location. 409 when no environment has failed.");
 
         hosts.MapGet("/{name}/environments", async Task<Results<Ok<IReadOnlyList<EnvironmentDetails>>, ProblemHttpResult>> (
             string name, HttpContext http, HostQueries queries) =>
@@ -155,6 +192,14 @@ public static class HostEndpoints
     private static ProblemHttpResult EnvironmentNotFound(string name, string environment) =>
         TypedResults.Problem($"Host '{name}' has no environment '{environment}' (dev, staging or production, as ordered).",
             statusCode: StatusCodes.Status404NotFound, title: "Environment not found");
+
+    /// <summary>The problem that refused an operation on the host; null when it started.</summary>
+    private static ProblemHttpResult? Refusal(HostActionResult started, string name, string conflictTitle) => started.Outcome switch
+    {
+        HostActionOutcome.Started => null,
+        HostActionOutcome.Conflict => TypedResults.Problem(started.Message, statusCode: StatusCodes.Status409Conflict, title: conflictTitle),
+        _ => HostNotFound(name),
+    };
 
     private static async Task<ProblemHttpResult> NotFoundAsync(Guid customerId, string name, string environment, HostQueries queries, HttpContext http) =>
         await queries.GetAsync(customerId, name, http.RequestAborted) is null ? HostNotFound(name) : EnvironmentNotFound(name, environment);

@@ -272,6 +272,8 @@ public sealed class HostApiTests(JoblessPortalFixture jobless) : IClassFixture<J
         { "GET", "/api/v1/hosts/{name}/environments/dev/outputs" },
         { "GET", "/api/v1/hosts/{name}/releases" },
         { "POST", "/api/v1/hosts/{name}/webhook-token" },
+        { "POST", "/api/v1/hosts/{name}/retry" },
+        { "DELETE", "/api/v1/hosts/{name}?confirm={name}" },
     };
 
     [Theory]
@@ -329,8 +331,15 @@ public sealed class HostApiTests(JoblessPortalFixture jobless) : IClassFixture<J
         var paths = document.GetProperty("paths").EnumerateObject().Select(p => p.Name).ToList();
         foreach (var path in new[] { "/api/v1/hosts", "/api/v1/hosts/{name}", "/api/v1/hosts/{name}/environments",
                      "/api/v1/hosts/{name}/environments/{environment}/events", "/api/v1/hosts/{name}/environments/{environment}/outputs",
-                     "/api/v1/hosts/{name}/releases", "/api/v1/hosts/{name}/webhook-token" })
+                     "/api/v1/hosts/{name}/releases", "/api/v1/hosts/{name}/webhook-token", "/api/v1/hosts/{name}/retry" })
             Assert.Contains(path, paths);
+        var hostPath = document.GetProperty("paths").GetProperty("/api/v1/hosts/{name}");
+        Assert.Equal("DecommissionHost", hostPath.GetProperty("delete").GetProperty("operationId").GetString());
+        var confirm = hostPath.GetProperty("delete").GetProperty("parameters").EnumerateArray().Single(p => p.GetProperty("name").GetString() == "confirm");
+        Assert.Equal("query", confirm.GetProperty("in").GetString());
+        Assert.Contains("confirm", confirm.GetProperty("description").GetString());
+        Assert.True(hostPath.GetProperty("delete").GetProperty("responses").TryGetProperty("202", out _));
+        Assert.True(hostPath.GetProperty("delete").GetProperty("responses").TryGetProperty("409", out _));
         Assert.Equal("bearer", document.GetProperty("components").GetProperty("securitySchemes").GetProperty("bearer").GetProperty("scheme").GetString());
 
         using var browserLike = new HttpClient { BaseAddress = fixture.Portal.BaseUrl };
@@ -344,7 +353,7 @@ public sealed class HostApiTests(JoblessPortalFixture jobless) : IClassFixture<J
     private static Task<HttpResponseMessage> SendAsync(HttpClient client, string method, string route, string name)
     {
         var request = new HttpRequestMessage(new HttpMethod(method), route.Replace("{name}", name));
-        if (method == "POST" && !route.EndsWith("webhook-token", StringComparison.Ordinal))
+        if (method == "POST" && route == "/api/v1/hosts")
             request.Content = JsonContent.Create(HostApiHelpers.Order("another"));
         return client.SendAsync(request);
     }

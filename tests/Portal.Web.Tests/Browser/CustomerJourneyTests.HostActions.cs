@@ -1,0 +1,160 @@
+using System.Text.RegularExpressions;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Playwright;
+using Portal.AwsEmulator;
+using Portal.AwsEmulator.Faults;
+using Portal.Data.Entities;
+using static Microsoft.Playwright.Assertions;
+
+namespace Portal.Web.Tests.Browser;
+
+// The whole life of a host in the browser: ordered, followed live to Active, its site opened, retried after a
+// failure, decommissioned by typing its name. Provisioning runs for real against the emulator.
+public sealed partial class CustomerJourneyTests
+{
+    private static readonly TimeSpan Provisioning = TimeSpan.FromMinutes(2);
+
+    [Fact]
+    public async Task A_customer_orders_dev_and_production_follows_them_live_to_active_opens_the_site_and_decommissions_by_typing_the_name()
+    {
+        var customer = await SignInAsNewCustomerAsync();
+        // Slow enough that the page shows each operation under way before it ends.
+        await fixture.Emulator.SetTimingsAsync(new TimingSettings { ResourceDelay = TimeSpan.FromMilliseconds(150) });
+        try
+        {
+            await page.GetByTestId("order-host").ClickAsync();
+            await page.Locator("#order-name").FillAsync("journey");
+            await page.GetByTestId("env-production").ClickAsync();
+            await page.Locator("#order-gitlab-path").FillAsync("acme/journey");
+            await page.Locator("#order-gitlab-url").FillAsync("https://gitlab.example.com/acme/journey.git");
+            await page.Locator("#order-approvers").FillAsync("ops@acme.example");
+            await page.Locator("#order-domain").FillAsync("journey.acme.example");
+            await page.Locator("#order-certificate").FillAsync("arn:aws:acm:eu-west-1:123456789012:certificate/0a1b2c3d-1111-2222-3333-444455556666");
+            await page.GetByTestId("order-submit").ClickAsync();
+
+            await Expect(page).ToHaveURLAsync(new Regex("/hosts/journey$"));
+            await SignInPage.WaitUntilInteractiveAsync(page);
+            await page.EvaluateAsync("() => window.__sameDocument = true");
+
+            // While it is provisioning, a decommission is refused with a message on the page.
+            await Expect(page.GetByTestId("host-state")).ToHaveAttributeAsync("data-state", "Provisioning");
+            await ConfirmDecommissionAsync("journey");
+            await Expect(page.GetByTestId("action-refused")).ToContainTextAsync("is Provisioning; decommission when it has finished.");
+            await Expect(page.GetByTestId("host-state")).ToHaveAttributeAsync("data-state", new Regex("^(Provisioning|Active)$"));
+
+            // Events arrive without a reload until both environments are Active.
+            var devEvents = page.GetByTestId("events-dev").GetByTestId("event-row");
+            await Expect(devEvents.First).ToBeVisibleAsync();
+            var early = await devEvents.First.InnerTextAsync();
+            await Expect(page.GetByTestId("host-state")).ToHaveAttributeAsync("data-state", "Active", new() { Timeout = (float)Provisioning.TotalMilliseconds });
+            await Expect(page.GetByTestId("environment-state-dev")).ToHaveAttributeAsync("data-state", "Active");
+            await Expect(page.GetByTestId("environment-state-production")).ToHaveAttributeAsync("data-state", "Active");
+            // Newest first: later events replaced the top row.
+            await Expect(devEvents.First).Not.ToHaveTextAsync(early);
+            await Expect(page.GetByTestId("events-production").GetByTestId("event-row").First).ToContainTextAsync("CREATE_COMPLETE");
+            await Expect(page.GetByTestId("retry")).ToHaveCountAsync(0);
+
+            // The production site is the custom domain; its link opens the site in a new tab. (No such site exists:
+            // the browser context answers for it.)
+            var site = page.GetByTestId("site-url-production");
+            await Expect(site).ToHaveAttributeAsync("href", "https://journey.acme.example");
+            await Expect(site).ToHaveAttributeAsync("target", "_blank");
+            await context.RouteAsync(url => url.StartsWith("https://journey.acme.example", StringComparison.Ordinal),
+                route => route.FulfillAsync(new() { ContentType = "text/html", Body = "<h1>journey is live</h1>" }));
+            var tab = await page.RunAndWaitForPopupAsync(() => site.ClickAsync());
+            await Expect(tab.GetByRole(AriaRole.Heading, new() { Name = "journey is live" })).ToBeVisibleAsync();
+            Assert.Equal("https://journey.acme.example/", tab.Url);
+            await tab.CloseAsync();
+            await Expect(page.GetByTestId("site-url-dev")).ToHaveAttributeAsync("href", new Regex("^https://journey-dev\\."));
+
+            // Decommissioning asks for the name; the button stays disabled until it matches.
+            await page.GetByTestId("decommission").ClickAsync();
+            var dialog = page.GetByRole(AriaRole.Dialog);
+            await Expect(dialog).ToContainTextAsync("This cannot be undone.");
+            var confirm = dialog.GetByTestId("decommission-confirm");
+            await Expect(confirm).ToBeDisabledAsync();
+            await dialog.Locator("#decommission-confirmation").FillAsync("journe");
+            await Expect(confirm).ToBeDisabledAsync();
+            await dialog.Locator("#decommission-confirmation").FillAsync("Journey");
+            await Expect(confirm).ToBeDisabledAsync();
+            await dialog.GetByTestId("decommission-cancel").ClickAsync();
+            await Expect(dialog).ToHaveCountAsync(0);
+            await Expect(page.GetByTestId("host-state")).ToHaveAttributeAsync("data-state", "Active");
+
+            await ConfirmDecommissionAsync("journey");
+            await Expect(page.GetByTestId("host-state")).ToHaveAttributeAsync("data-state", "Decommissioning");
+            await Expect(page.GetByTestId("host-decommissioning")).ToBeVisibleAsync();
+            await Expect(page.GetByTestId("decommission")).ToHaveCountAsync(0);
+            await Expect(page.GetByTestId("events-dev")).ToContainTextAsync("DELETE_IN_PROGRESS", new() { Timeout = (float)Provisioning.TotalMilliseconds });
+            await Expect(page.GetByTestId("host-state")).ToHaveAttributeAsync("data-state", "Decommissioned", new() { Timeout = (float)Provisioning.TotalMilliseconds });
+
+            // Read-only from now on: no actions, no outputs, no webhook, no estimate; the record stays.
+            await Expect(page.GetByTestId("host-decommissioned")).ToBeVisibleAsync();
+            await Expect(page.GetByTestId("environment-state-production")).ToHaveAttributeAsync("data-state", "Decommissioned");
+            await Expect(page.GetByTestId("retry")).ToHaveCountAsync(0);
+            await Expect(page.GetByTestId("decommission")).ToHaveCountAsync(0);
+            await Expect(page.GetByTestId("webhook")).ToHaveCountAsync(0);
+            await Expect(page.GetByTestId("site-url-production")).ToHaveCountAsync(0);
+            await Expect(page.GetByTestId("cost-estimate")).ToHaveCountAsync(0);
+            Assert.True(await page.EvaluateAsync<bool>("() => window.__sameDocument === true"), "The page reloaded.");
+
+            var hostId = await DbAsync(db => db.Hosts.Where(h => h.CustomerId == customer.CustomerId && h.Name == "journey").Select(h => h.Id).SingleAsync());
+            var audit = await DbAsync(db => db.AuditEntries.Where(a => a.HostId == hostId).OrderBy(a => a.Id).Select(a => new { a.Action, a.ActorId }).ToListAsync());
+            Assert.Contains(audit, a => a.Action == "host.decommission-started" && a.ActorId == customer.Id);
+            Assert.Contains(audit, a => a.Action == "host.decommissioned");
+        }
+        finally
+        {
+            await fixture.Emulator.SetTimingsAsync(new TimingSettings { ResourceDelay = TimeSpan.FromMilliseconds(10) });
+        }
+    }
+
+    [Fact]
+    public async Task A_failed_resource_shows_AWS_reason_on_the_host_page_and_retry_after_the_fault_is_cleared_reaches_active()
+    {
+        const string reason = "Resource handler returned message: \"The requested DB instance class is not available\"";
+        var customer = await SignInAsNewCustomerAsync();
+        await fixture.Emulator.AddFaultsAsync(new FaultSettings { Resources = [new ResourceFault { LogicalId = "DatabaseInstance", Reason = reason }] });
+        try
+        {
+            await OrderAsync(customer, "flaky", "acme/flaky");
+            await page.GotoAsync("/hosts/flaky");
+            await SignInPage.WaitUntilInteractiveAsync(page);
+            await page.EvaluateAsync("() => window.__sameDocument = true");
+
+            await Expect(page.GetByTestId("host-state")).ToHaveAttributeAsync("data-state", "Failed", new() { Timeout = (float)Provisioning.TotalMilliseconds });
+            await Expect(page.GetByTestId("environment-state-dev")).ToHaveAttributeAsync("data-state", "Failed");
+            await Expect(page.GetByTestId("environment-reason-dev")).ToContainTextAsync("The requested DB instance class is not available");
+            await Expect(page.GetByTestId("environment-reason-dev")).ToContainTextAsync("DatabaseInstance");
+            await Expect(page.GetByTestId("host-reason")).ToContainTextAsync("The requested DB instance class is not available");
+            await Expect(page.GetByTestId("events-dev")).ToContainTextAsync("CREATE_FAILED");
+
+            await fixture.Emulator.ClearFaultsAsync();
+            await page.GetByTestId("retry").ClickAsync();
+
+            await Expect(page.GetByTestId("environment-reason-dev")).ToHaveCountAsync(0);
+            await Expect(page.GetByTestId("host-state")).ToHaveAttributeAsync("data-state", "Active", new() { Timeout = (float)Provisioning.TotalMilliseconds });
+            await Expect(page.GetByTestId("environment-state-dev")).ToHaveAttributeAsync("data-state", "Active");
+            await Expect(page.GetByTestId("host-reason")).ToHaveCountAsync(0);
+            await Expect(page.GetByTestId("retry")).ToHaveCountAsync(0);
+            await Expect(page.GetByTestId("site-url-dev")).ToHaveAttributeAsync("href", new Regex("^https://flaky-dev\\."));
+            Assert.True(await page.EvaluateAsync<bool>("() => window.__sameDocument === true"), "The page reloaded.");
+            var hostId = await DbAsync(db => db.Hosts.Where(h => h.CustomerId == customer.CustomerId && h.Name == "flaky").Select(h => h.Id).SingleAsync());
+            Assert.True(await DbAsync(db => db.AuditEntries.AnyAsync(a => a.HostId == hostId && a.Action == "host.retry" && a.ActorId == customer.Id)));
+        }
+        finally
+        {
+            await fixture.Emulator.ClearFaultsAsync();
+        }
+    }
+
+    /// <summary>Opens the decommission dialog, types the name and confirms.</summary>
+    private async Task ConfirmDecommissionAsync(string hostName)
+    {
+        await page.GetByTestId("decommission").ClickAsync();
+        var dialog = page.GetByRole(AriaRole.Dialog);
+        await dialog.Locator("#decommission-confirmation").FillAsync(hostName);
+        await dialog.GetByTestId("decommission-confirm").ClickAsync();
+        await Expect(dialog).ToHaveCountAsync(0);
+    }
+}
