@@ -85,5 +85,8 @@ public sealed class PortalHost : IAsyncDisposable
     {
         await app.StopAsync();
         await app.DisposeAsync();
+        // Each test class has a database (and so a connection pool) of its own; without this, the idle connections
+        // of every finished class stay open and the cluster runs out of connection slots.
+        Npgsql.NpgsqlConnection.ClearAllPools();
     }
 }
