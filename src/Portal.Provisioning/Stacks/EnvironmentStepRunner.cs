@@ -55,11 +55,7 @@ public sealed class EnvironmentStepRunner(
             return;
         }
         if (next is { } check) scheduler.Schedule(environmentId, check.Id, check.Delay);
-        if (result.Kind != StepResultKind.Waiting)
-        {
-            await hostStates.RefreshAsync(environment.Host, cancellationToken);
-            await hostStates.SettleChangeAsync(environment.Host, cancellationToken);
-        }
+        if (result.Kind != StepResultKind.Waiting) await hostStates.RefreshAsync(environment.Host, cancellationToken);
     }
 
     private async Task<StepResult> StepAsync(HostEnvironment environment, CancellationToken cancellationToken)

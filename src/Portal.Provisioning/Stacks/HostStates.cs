@@ -10,7 +10,10 @@ public sealed class HostStates(PortalDbContext db, TimeProvider clock)
 {
     private const int Attempts = 5;
 
-    /// <summary>Recomputes and saves the host's state from its environments as they are in the database now.</summary>
+    /// <summary>
+    /// Recomputes and saves the host's state from its environments as they are in the database now, and in the same
+    /// save settles the change being applied (Applied or Failed) once no environment is updating any more.
+    /// </summary>
     public async Task RefreshAsync(Host host, CancellationToken cancellationToken)
     {
         for (var attempt = 1; ; attempt++)
@@ -18,7 +21,9 @@ public sealed class HostStates(PortalDbContext db, TimeProvider clock)
             foreach (var sibling in host.Environments.Where(e => db.Entry(e).State == EntityState.Unchanged))
                 await db.Entry(sibling).ReloadAsync(cancellationToken);
             var before = host.State;
-            if (!Rollup(host, clock.GetUtcNow())) return;
+            var hostChanged = Rollup(host, clock.GetUtcNow());
+            var changeSettled = await SettleChangeAsync(host, cancellationToken);
+            if (!hostChanged && !changeSettled) return;
             if (host.State != before)
                 db.Record(Actor.System, $"host.{host.State.ToString().ToLowerInvariant()}", host.StateReason, host.CustomerId, host.Id);
             try
@@ -35,24 +40,18 @@ public sealed class HostStates(PortalDbContext db, TimeProvider clock)
         }
     }
 
-    /// <summary>Marks the host's change being applied as Applied or Failed once no environment is updating any more.</summary>
-    public async Task SettleChangeAsync(Host host, CancellationToken cancellationToken)
+    /// <summary>Marks the host's change being applied as Applied or Failed once no environment is updating; true when it did.</summary>
+    private async Task<bool> SettleChangeAsync(Host host, CancellationToken cancellationToken)
     {
-        if (host.Environments.Any(e => e.State == EnvironmentState.Updating)) return;
+        if (host.Environments.Any(e => e.State == EnvironmentState.Updating)) return false;
         var change = await db.HostChanges.FirstOrDefaultAsync(c => c.HostId == host.Id && c.State == HostChangeState.Applying, cancellationToken);
-        if (change is null) return;
+        if (change is null) return false;
         var failed = host.Environments.Where(e => e is { State: EnvironmentState.Failed, Operation: EnvironmentOperation.Update }).ToList();
+        var reason = string.Join(" ", failed.Select(e => $"{e.Kind}: {e.StateReason}"));
         change.State = failed.Count == 0 ? HostChangeState.Applied : HostChangeState.Failed;
-        change.StateReason = failed.Count == 0 ? null : string.Join(" ", failed.Select(e => $"{e.Kind}: {e.StateReason}")) is var reason && reason.Length > 2000 ? reason[..1997] + "..." : reason;
+        change.StateReason = failed.Count == 0 ? null : reason.Length > 2000 ? reason[..1997] + "..." : reason;
         change.UpdatedAt = clock.GetUtcNow();
-        try
-        {
-            await db.SaveChangesAsync(cancellationToken);
-        }
-        catch (DbUpdateConcurrencyException)
-        {
-            // Another environment's step settled it first.
-        }
+        return true;
     }
 
     /// <summary>Sets the host's state from its environments; false when nothing changed.</summary>
