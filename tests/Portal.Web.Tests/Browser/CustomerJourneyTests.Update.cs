@@ -3,6 +3,7 @@ using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Playwright;
 using Portal.AwsEmulator;
+using Portal.AwsEmulator.Faults;
 using Portal.Data.Audit;
 using Portal.Data.Entities;
 using Portal.Provisioning.Hosts;
@@ -52,12 +53,21 @@ public sealed partial class CustomerJourneyTests
             Assert.True(Money(await CostTotalAsync()) > Money(now), $"{await CostTotalAsync()} should be more than {now}");
             await Expect(page.GetByTestId("update-changes")).ToContainTextAsync("Plan: small → medium");
 
+            // CloudFormation takes its time working out the change sets, so the page shows the preview being prepared.
+            // (Less than the test portal's overdue limit per step, or the reconciler would start each step afresh.)
+            await fixture.Emulator.AddFaultsAsync(new FaultSettings
+            {
+                Operations = [new OperationFault { Operation = "cloudformation:DescribeChangeSet", Latency = TimeSpan.FromMilliseconds(700) }],
+            });
             await page.GetByTestId("update-preview").ClickAsync();
 
-            // The preview appears on its own once CloudFormation has worked out the change sets.
+            // The preview appears on its own once they are worked out.
             var preview = page.GetByTestId("change-preview");
-            await Expect(preview).ToBeVisibleAsync();
+            await Expect(preview).ToHaveAttributeAsync("data-state", "Preparing");
+            await Expect(page.GetByTestId("change-preparing")).ToBeVisibleAsync();
+            await Expect(page.GetByTestId("change-confirm")).ToHaveCountAsync(0);
             await Expect(preview).ToHaveAttributeAsync("data-state", "Ready", new() { Timeout = 30_000 });
+            await fixture.Emulator.ClearFaultsAsync();
             await Expect(page.GetByTestId("change-ready")).ToBeVisibleAsync();
             var plan = preview.Locator("[data-testid=field-change][data-field=plan]");
             await Expect(plan).ToContainTextAsync("Plan");
@@ -96,6 +106,7 @@ public sealed partial class CustomerJourneyTests
         }
         finally
         {
+            await fixture.Emulator.ClearFaultsAsync();
             await fixture.Emulator.SetTimingsAsync(new TimingSettings { ResourceDelay = TimeSpan.FromMilliseconds(10) });
         }
     }
