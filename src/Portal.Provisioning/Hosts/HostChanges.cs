@@ -123,6 +123,21 @@ public sealed class HostChanges(PortalDbContext db, HostOrderValidator validator
             .Where(c => c.Host.CustomerId == customerId && c.Host.Name == hostName)
             .OrderByDescending(c => c.RequestedAt).FirstOrDefaultAsync(cancellationToken);
 
+    /// <summary>The host's changes, newest first; null when the customer has no such host.</summary>
+    public async Task<ResultPage<HostChange>?> ListAsync(Guid customerId, string hostName, int pageNumber, int pageSize, CancellationToken cancellationToken = default)
+    {
+        var hostId = await db.Hosts.Where(h => h.CustomerId == customerId && h.Name == hostName).Select(h => (Guid?)h.Id).SingleOrDefaultAsync(cancellationToken);
+        if (hostId is null) return null;
+        var changes = db.HostChanges.AsNoTracking().Where(c => c.HostId == hostId);
+        var total = await changes.CountAsync(cancellationToken);
+        var items = await changes.Include(c => c.Stacks)
+            .OrderByDescending(c => c.RequestedAt).ThenByDescending(c => c.Id)
+            .Skip((pageNumber - 1) * pageSize).Take(pageSize)
+            .AsSplitQuery()
+            .ToListAsync(cancellationToken);
+        return new ResultPage<HostChange>(items, total, pageNumber, pageSize);
+    }
+
     private Task<Host?> HostAsync(Guid customerId, string hostName, CancellationToken cancellationToken) =>
         db.Hosts.Include(h => h.Environments).FirstOrDefaultAsync(h => h.CustomerId == customerId && h.Name == hostName, cancellationToken);
 

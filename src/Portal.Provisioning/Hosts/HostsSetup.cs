@@ -7,7 +7,7 @@ namespace Portal.Provisioning.Hosts;
 
 public static class HostsSetup
 {
-    /// <summary>Order rules, quotas, prices and the host services; quotas and prices are validated here, at start-up. HostActions needs the provisioning services.</summary>
+    /// <summary>Order rules, quotas, prices and the host services; quotas and prices are validated here, at start-up. HostActions and HostChangeRequests need the provisioning services.</summary>
     public static IServiceCollection AddPortalHosts(this IServiceCollection services, IConfiguration configuration)
     {
         var quotas = configuration.GetSection(QuotaOptions.Section).Get<QuotaOptions>() ?? new QuotaOptions();
@@ -26,6 +26,7 @@ public static class HostsSetup
         services.AddScoped<HostOrders>();
         services.AddScoped<HostQueries>();
         services.AddSingleton<HostActions>();
+        services.AddSingleton<HostChangeRequests>();
         return services;
     }
 }

@@ -176,17 +176,18 @@ public static class HostEndpoints
         .WithName("RegenerateWebhookToken")
         .WithSummary("Replaces the host's GitLab webhook token; the old one stops working at once. The new token is in this answer only.");
 
+        hosts.MapHostChangeEndpoints();
         return api;
     }
 
     public static string HostLocation(string name) => $"/api/v1/hosts/{Uri.EscapeDataString(name)}";
 
-    private static Guid? CustomerOf(HttpContext http) => http.User.CustomerIdOf();
+    internal static Guid? CustomerOf(HttpContext http) => http.User.CustomerIdOf();
 
-    private static ProblemHttpResult NoCustomer() =>
+    internal static ProblemHttpResult NoCustomer() =>
         TypedResults.Problem("Your account belongs to no customer, so it has no hosts.", statusCode: StatusCodes.Status403Forbidden, title: "Forbidden");
 
-    private static ProblemHttpResult HostNotFound(string name) =>
+    internal static ProblemHttpResult HostNotFound(string name) =>
         TypedResults.Problem($"You have no host named '{name}'.", statusCode: StatusCodes.Status404NotFound, title: "Host not found");
 
     private static ProblemHttpResult EnvironmentNotFound(string name, string environment) =>

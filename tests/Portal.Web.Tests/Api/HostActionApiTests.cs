@@ -64,7 +64,7 @@ public sealed class HostActionApiTests(JoblessPortalFixture jobless) : IClassFix
     {
         var (user, api) = await helpers.CustomerAsync();
         await HostApiHelpers.OrderAsync(api, "keep");
-        await ActivateAsync(user.CustomerId!.Value, "keep");
+        await helpers.ActivateAsync(user.CustomerId!.Value, "keep");
 
         foreach (var route in new[] { "/api/v1/hosts/keep", "/api/v1/hosts/keep?confirm=", "/api/v1/hosts/keep?confirm=kee", "/api/v1/hosts/keep?confirm=KEEP" })
         {
@@ -84,7 +84,7 @@ public sealed class HostActionApiTests(JoblessPortalFixture jobless) : IClassFix
         var (user, api) = await helpers.CustomerAsync();
         await HostApiHelpers.OrderAsync(api, "retire", production: true);
         var customerId = user.CustomerId!.Value;
-        await ActivateAsync(customerId, "retire");
+        await helpers.ActivateAsync(customerId, "retire");
 
         var response = await api.DeleteAsync("/api/v1/hosts/retire?confirm=retire");
 
@@ -193,13 +193,5 @@ public sealed class HostActionApiTests(JoblessPortalFixture jobless) : IClassFix
             .ExecuteUpdateAsync(s => s.SetProperty(e => e.State, EnvironmentState.Failed).SetProperty(e => e.StateReason, AwsReason));
         return await db.Hosts.Where(h => h.CustomerId == customerId && h.Name == name)
             .ExecuteUpdateAsync(s => s.SetProperty(h => h.State, HostState.Failed).SetProperty(h => h.StateReason, $"{kind}: {AwsReason}"));
-    });
-
-    private Task ActivateAsync(Guid customerId, string name) => helpers.DbAsync(async db =>
-    {
-        await db.HostEnvironments.Where(e => e.Host.CustomerId == customerId && e.Host.Name == name)
-            .ExecuteUpdateAsync(s => s.SetProperty(e => e.State, EnvironmentState.Active).SetProperty(e => e.Operation, EnvironmentOperation.None));
-        return await db.Hosts.Where(h => h.CustomerId == customerId && h.Name == name)
-            .ExecuteUpdateAsync(s => s.SetProperty(h => h.State, HostState.Active));
     });
 }

@@ -67,6 +67,15 @@ internal sealed class HostApiHelpers(PortalFixture fixture)
         return await db.SaveChangesAsync();
     });
 
+    /// <summary>The host and its environments Active, as provisioning leaves them (for portals that run no jobs).</summary>
+    public Task ActivateAsync(Guid customerId, string name) => DbAsync(async db =>
+    {
+        await db.HostEnvironments.Where(e => e.Host.CustomerId == customerId && e.Host.Name == name)
+            .ExecuteUpdateAsync(s => s.SetProperty(e => e.State, EnvironmentState.Active).SetProperty(e => e.Operation, EnvironmentOperation.None));
+        return await db.Hosts.Where(h => h.CustomerId == customerId && h.Name == name)
+            .ExecuteUpdateAsync(s => s.SetProperty(h => h.State, HostState.Active));
+    });
+
     public static async Task<JsonElement> ProblemAsync(HttpResponseMessage response, HttpStatusCode status)
     {
         var body = await response.Content.ReadAsStringAsync();

@@ -274,7 +274,14 @@ public sealed class HostApiTests(JoblessPortalFixture jobless) : IClassFixture<J
         { "POST", "/api/v1/hosts/{name}/webhook-token" },
         { "POST", "/api/v1/hosts/{name}/retry" },
         { "DELETE", "/api/v1/hosts/{name}?confirm={name}" },
+        { "PUT", "/api/v1/hosts/{name}" },
+        { "GET", "/api/v1/hosts/{name}/changes" },
+        { "GET", $"/api/v1/hosts/{{name}}/changes/{SomeChange}" },
+        { "POST", $"/api/v1/hosts/{{name}}/changes/{SomeChange}/confirm" },
+        { "DELETE", $"/api/v1/hosts/{{name}}/changes/{SomeChange}" },
     };
+
+    private static readonly Guid SomeChange = Guid.Parse("7d1f6a52-93b0-4c1e-a1c4-0f2b7c8d9e10");
 
     [Theory]
     [MemberData(nameof(EveryRoute))]
@@ -331,7 +338,8 @@ public sealed class HostApiTests(JoblessPortalFixture jobless) : IClassFixture<J
         var paths = document.GetProperty("paths").EnumerateObject().Select(p => p.Name).ToList();
         foreach (var path in new[] { "/api/v1/hosts", "/api/v1/hosts/{name}", "/api/v1/hosts/{name}/environments",
                      "/api/v1/hosts/{name}/environments/{environment}/events", "/api/v1/hosts/{name}/environments/{environment}/outputs",
-                     "/api/v1/hosts/{name}/releases", "/api/v1/hosts/{name}/webhook-token", "/api/v1/hosts/{name}/retry" })
+                     "/api/v1/hosts/{name}/releases", "/api/v1/hosts/{name}/webhook-token", "/api/v1/hosts/{name}/retry",
+                     "/api/v1/hosts/{name}/changes", "/api/v1/hosts/{name}/changes/{id}", "/api/v1/hosts/{name}/changes/{id}/confirm" })
             Assert.Contains(path, paths);
         var hostPath = document.GetProperty("paths").GetProperty("/api/v1/hosts/{name}");
         Assert.Equal("DecommissionHost", hostPath.GetProperty("delete").GetProperty("operationId").GetString());
@@ -355,6 +363,8 @@ public sealed class HostApiTests(JoblessPortalFixture jobless) : IClassFixture<J
         var request = new HttpRequestMessage(new HttpMethod(method), route.Replace("{name}", name));
         if (method == "POST" && route == "/api/v1/hosts")
             request.Content = JsonContent.Create(HostApiHelpers.Order("another"));
+        if (method == "PUT")
+            request.Content = JsonContent.Create(HostApiHelpers.Order(name));
         return client.SendAsync(request);
     }
 

@@ -1,0 +1,183 @@
+using System.Text.RegularExpressions;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Playwright;
+using Portal.AwsEmulator;
+using Portal.AwsEmulator.Faults;
+using Portal.Data.Audit;
+using Portal.Data.Entities;
+using Portal.Provisioning.Hosts;
+using static Microsoft.Playwright.Assertions;
+
+namespace Portal.Web.Tests.Browser;
+
+// Updating a host in the browser: edit the order, see the change preview CloudFormation worked out, confirm, and
+// follow the update live until the host is Active again. The preview and the update run for real against the emulator.
+public sealed partial class CustomerJourneyTests
+{
+    [Fact]
+    public async Task A_customer_updates_the_plan_of_an_active_host_sees_the_change_preview_confirms_and_follows_it_live_to_active()
+    {
+        var customer = await SignInAsNewCustomerAsync();
+        var hostId = await OrderActiveAsync(customer, "upgrade", production: true, storageGb: 20);
+        // Slow enough that the page shows the update under way before it ends.
+        await fixture.Emulator.SetTimingsAsync(new TimingSettings { ResourceDelay = TimeSpan.FromMilliseconds(300) });
+        try
+        {
+            await page.GotoAsync("/hosts/upgrade");
+            await SignInPage.WaitUntilInteractiveAsync(page);
+            await page.EvaluateAsync("() => window.__sameDocument = true");
+            await Expect(page.GetByTestId("host-plan")).ToContainTextAsync("small");
+
+            await page.GetByTestId("update").ClickAsync();
+            await Expect(page).ToHaveURLAsync(new Regex("/hosts/upgrade/update$"));
+            await Expect(page.GetByRole(AriaRole.Heading, new() { Name = "Update upgrade" })).ToBeVisibleAsync();
+            // Prefilled from the host; what cannot change is read-only.
+            await Expect(page.Locator("#order-name")).ToHaveValueAsync("upgrade");
+            await Expect(page.Locator("#order-name")).Not.ToBeEditableAsync();
+            var production = page.GetByRole(AriaRole.Checkbox, new() { Name = "production", Exact = true });
+            await Expect(production).ToBeDisabledAsync();
+            await Expect(production).ToBeCheckedAsync();
+            await Expect(page.GetByRole(AriaRole.Combobox, new() { Name = "Database" })).ToBeDisabledAsync();
+            await Expect(page.Locator("#order-approvers")).ToHaveValueAsync("ops@acme.example");
+            await Expect(page.Locator("#branch-production")).ToHaveValueAsync("master");
+            await Expect(page.GetByTestId("update-changes")).ToContainTextAsync("None yet");
+
+            // The estimate shows now → after.
+            var now = await page.GetByTestId("cost-before").InnerTextAsync();
+            var unchanged = await CostTotalAsync();
+            Assert.Equal(Money(now), Money(unchanged));
+            await ChooseAsync("order-plan", "medium");
+            await Expect(page.GetByTestId("cost-total")).Not.ToHaveTextAsync(unchanged);
+            await Expect(page.GetByTestId("cost-difference")).ToContainTextAsync("+");
+            Assert.True(Money(await CostTotalAsync()) > Money(now), $"{await CostTotalAsync()} should be more than {now}");
+            await Expect(page.GetByTestId("update-changes")).ToContainTextAsync("Plan: small → medium");
+
+            // CloudFormation takes its time working out the change sets, so the page shows the preview being prepared.
+            // (Less than the test portal's overdue limit per step, or the reconciler would start each step afresh.)
+            await fixture.Emulator.AddFaultsAsync(new FaultSettings
+            {
+                Operations = [new OperationFault { Operation = "cloudformation:DescribeChangeSet", Latency = TimeSpan.FromMilliseconds(700) }],
+            });
+            await page.GetByTestId("update-preview").ClickAsync();
+
+            // The preview appears on its own once they are worked out.
+            var preview = page.GetByTestId("change-preview");
+            await Expect(preview).ToHaveAttributeAsync("data-state", "Preparing");
+            await Expect(page.GetByTestId("change-preparing")).ToBeVisibleAsync();
+            await Expect(page.GetByTestId("change-confirm")).ToHaveCountAsync(0);
+            await Expect(preview).ToHaveAttributeAsync("data-state", "Ready", new() { Timeout = 30_000 });
+            await fixture.Emulator.ClearFaultsAsync();
+            await Expect(page.GetByTestId("change-ready")).ToBeVisibleAsync();
+            var plan = preview.Locator("[data-testid=field-change][data-field=plan]");
+            await Expect(plan).ToContainTextAsync("Plan");
+            await Expect(plan.Locator("td").Nth(1)).ToHaveTextAsync("small");
+            await Expect(plan.Locator("td").Nth(2)).ToHaveTextAsync("medium");
+            foreach (var environment in new[] { "dev", "production" })
+                await Expect(page.GetByTestId($"change-environment-{environment}").GetByTestId("resource-change")
+                        .Filter(new() { HasText = "Modify LaunchTemplate (AWS::EC2::LaunchTemplate) — replacement: no" }))
+                    .ToHaveCountAsync(1);
+            await Expect(page.GetByTestId("change-database-replaced")).ToHaveCountAsync(0);
+            await Expect(preview.Locator("[data-testid=resource-change][data-risk=Replaced]")).ToHaveCountAsync(0);
+            // Nothing has changed yet.
+            Assert.Equal("small", (await fixture.World.HostAsync(hostId)).Plan);
+
+            await page.GetByTestId("change-confirm").ClickAsync();
+
+            await Expect(page).ToHaveURLAsync(new Regex("/hosts/upgrade$"));
+            await Expect(page.GetByTestId("host-state")).ToHaveAttributeAsync("data-state", "Updating");
+            await Expect(page.GetByTestId("change-applying")).ToContainTextAsync("Plan: small → medium");
+            await Expect(page.GetByTestId("update")).ToHaveCountAsync(0);
+            await Expect(page.GetByTestId("events-production")).ToContainTextAsync("UPDATE_IN_PROGRESS", new() { Timeout = (float)Provisioning.TotalMilliseconds });
+            await Expect(page.GetByTestId("host-state")).ToHaveAttributeAsync("data-state", "Active", new() { Timeout = (float)Provisioning.TotalMilliseconds });
+            await Expect(page.GetByTestId("environment-state-dev")).ToHaveAttributeAsync("data-state", "Active");
+            await Expect(page.GetByTestId("environment-state-production")).ToHaveAttributeAsync("data-state", "Active");
+            await Expect(page.GetByTestId("events-dev").GetByTestId("event-row").First).ToContainTextAsync("UPDATE_COMPLETE");
+            await Expect(page.GetByTestId("host-plan")).ToContainTextAsync("medium");
+            await Expect(page.GetByTestId("change-applying")).ToHaveCountAsync(0);
+            await Expect(page.GetByTestId("update")).ToBeVisibleAsync();
+            Assert.True(await page.EvaluateAsync<bool>("() => window.__sameDocument === true"), "The page reloaded.");
+
+            var host = await fixture.World.HostAsync(hostId);
+            Assert.Equal(("medium", HostState.Active), (host.Plan, host.State));
+            var audit = await DbAsync(db => db.AuditEntries.Where(a => a.HostId == hostId).Select(a => new { a.Action, a.ActorId }).ToListAsync());
+            Assert.Contains(audit, a => a.Action == "host.change-proposed" && a.ActorId == customer.Id);
+            Assert.Contains(audit, a => a.Action == "host.change-confirmed" && a.ActorId == customer.Id);
+        }
+        finally
+        {
+            await fixture.Emulator.ClearFaultsAsync();
+            await fixture.Emulator.SetTimingsAsync(new TimingSettings { ResourceDelay = TimeSpan.FromMilliseconds(10) });
+        }
+    }
+
+    [Fact]
+    public async Task A_refused_edit_shows_errors_next_to_the_fields_and_an_open_change_can_be_reviewed_later_and_discarded()
+    {
+        var customer = await SignInAsNewCustomerAsync();
+        var hostId = await OrderActiveAsync(customer, "steady", production: false, storageGb: 50);
+
+        await page.GotoAsync("/hosts/steady/update");
+        await SignInPage.WaitUntilInteractiveAsync(page);
+        await Expect(page.Locator("#order-storage")).ToHaveValueAsync("50");
+
+        await page.Locator("#order-storage").FillAsync("30");
+        await Expect(page.GetByText("Database storage can only grow (it is 50 GB now).")).ToBeVisibleAsync();
+        await page.GetByTestId("update-preview").ClickAsync();
+        await Expect(page.GetByTestId("update-failure")).ToContainTextAsync("The order has errors");
+        await page.Locator("#order-health").FillAsync("health");
+        await Expect(page.GetByText("Start with '/' and use only URL path characters")).ToBeVisibleAsync();
+        Assert.False(await DbAsync(db => db.HostChanges.AnyAsync(c => c.HostId == hostId)));
+
+        // Back to the host's own values: nothing to change is said, not previewed.
+        await page.Locator("#order-storage").FillAsync("50");
+        await page.Locator("#order-health").FillAsync("/health");
+        await Expect(page.GetByText("Database storage can only grow")).ToHaveCountAsync(0);
+        await page.GetByTestId("update-preview").ClickAsync();
+        await Expect(page.GetByTestId("update-failure")).ToContainTextAsync("Nothing to change: this is the host's current order.");
+        Assert.False(await DbAsync(db => db.HostChanges.AnyAsync(c => c.HostId == hostId)));
+
+        // A valid edit is previewed; leaving it open, the host page says so and leads back to it.
+        await page.Locator("#order-storage").FillAsync("80");
+        await page.GetByTestId("update-preview").ClickAsync();
+        await Expect(page.GetByTestId("change-preview")).ToHaveAttributeAsync("data-state", "Ready", new() { Timeout = 30_000 });
+        await Expect(page.Locator("[data-testid=field-change][data-field=databaseStorageGb]")).ToContainTextAsync("80");
+        await Expect(page.GetByTestId("change-environment-dev")).ToContainTextAsync("Modify DatabaseInstance (AWS::RDS::DBInstance) — replacement: no");
+
+        await page.GetByTestId("back-to-host").ClickAsync();
+        await Expect(page.GetByTestId("change-open")).ToContainTextAsync("Database storage (GB): 50 → 80");
+        await page.GetByTestId("change-review").ClickAsync();
+        await Expect(page.GetByTestId("change-preview")).ToHaveAttributeAsync("data-state", "Ready");
+
+        await page.GetByTestId("change-discard").ClickAsync();
+        await Expect(page).ToHaveURLAsync(new Regex("/hosts/steady$"));
+        await Expect(page.GetByTestId("change-open")).ToHaveCountAsync(0);
+        await Expect(page.GetByTestId("host-state")).ToHaveAttributeAsync("data-state", "Active");
+        var host = await fixture.World.HostAsync(hostId);
+        Assert.Equal(50, host.Database.AllocatedStorageGb);
+        Assert.Equal(HostChangeState.Discarded, await DbAsync(db => db.HostChanges.Where(c => c.HostId == hostId).Select(c => c.State).SingleAsync()));
+    }
+
+    /// <summary>A host ordered as the form saves it, provisioned against the emulator until Active.</summary>
+    private async Task<Guid> OrderActiveAsync(PortalUser user, string name, bool production, int storageGb)
+    {
+        var created = await fixture.Portal.WithScopeAsync(async services =>
+        {
+            var outcome = await services.GetRequiredService<HostOrders>().CreateAsync(new Actor(user.Id, user.Email!), user.CustomerId!.Value, new HostOrder
+            {
+                Name = name,
+                Plan = "small",
+                Environments = production ? ["dev", "production"] : ["dev"],
+                GitLabProjectPath = $"acme/{name}",
+                GitLabProjectUrl = $"https://gitlab.example.com/acme/{name}.git",
+                HealthCheckPath = "/health",
+                ApproverEmails = production ? ["ops@acme.example"] : [],
+                DatabaseEngine = "postgres",
+                DatabaseStorageGb = storageGb,
+            });
+            return Assert.IsType<OrderOutcome.Created>(outcome);
+        });
+        await fixture.World.WaitForAsync(created.HostId, HostState.Active, Provisioning);
+        return created.HostId;
+    }
+}
