@@ -45,12 +45,17 @@ public sealed class ProvisioningReconciler(IServiceScopeFactory scopes, Provisio
         foreach (var hostId in ordered)
             await operations.StartProvisioningAsync(hostId, cancellationToken);
 
+        var locks = scope.ServiceProvider.GetRequiredService<EnvironmentLock>();
         var overdueBefore = clock.GetUtcNow() - options.OverdueAfter;
         var overdue = await db.HostEnvironments
             .Where(e => e.NextCheckAt != null && e.NextCheckAt < overdueBefore)
             .OrderBy(e => e.NextCheckAt).Take(BatchSize).ToListAsync(cancellationToken);
         foreach (var environment in overdue)
         {
+            // A step that is merely slow (AWS taking its time) still holds the lock: leave it be, or its save would
+            // lose to this resumption again and again.
+            await using var idle = await locks.TryAcquireAsync(environment.Id, cancellationToken);
+            if (idle is null) continue;
             environment.ScheduledCheckId = Guid.NewGuid();
             environment.NextCheckAt = clock.GetUtcNow();
             try
@@ -71,6 +76,8 @@ public sealed class ProvisioningReconciler(IServiceScopeFactory scopes, Provisio
             .OrderBy(c => c.NextCheckAt).Take(BatchSize).ToListAsync(cancellationToken);
         foreach (var change in overdueChanges)
         {
+            await using var idle = await locks.TryAcquireAsync(change.Id, cancellationToken);
+            if (idle is null) continue;
             (change.ScheduledCheckId, change.NextCheckAt) = (Guid.NewGuid(), clock.GetUtcNow());
             try
             {
