@@ -72,6 +72,19 @@ public sealed class ProvisioningTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Answers_slower_than_the_overdue_threshold_still_finish_the_order()
+    {
+        // Each look takes longer than Provisioning:OverdueAfter (3 s here): the reconciler must not take it for a dead step.
+        await world.Emulator.AddFaultsAsync(new FaultSettings { Operations = [new OperationFault { Operation = "cloudformation:DescribeStackEvents", Latency = TimeSpan.FromSeconds(3.5) }] });
+        var order = await world.OrderAsync("slow", EnvironmentKind.Dev);
+
+        var active = await world.WaitForAsync(order.Id, HostState.Active, TimeSpan.FromSeconds(90));
+
+        Assert.Equal(EnvironmentState.Active, Assert.Single(active.Environments).State);
+        await world.Emulator.ClearFaultsAsync();
+    }
+
+    [Fact]
     public async Task Decommission_deletes_every_stack_and_frees_the_priority()
     {
         var order = await world.OrderAsync("gone", EnvironmentKind.Dev, EnvironmentKind.Production);
