@@ -63,9 +63,9 @@ public sealed class ProvisioningBenchmark : IBenchmark
             await db.SaveChangesAsync(cancellationToken);
             hostIds.AddRange(db.Hosts.Local.Select(h => h.Id));
         }
-        // As the order service does right after saving an order (the reconciler would pick it up a few seconds later).
-        foreach (var hostId in hostIds)
-            await portal.WithScopeAsync(s => s.GetRequiredService<HostOperations>().StartProvisioningAsync(hostId, cancellationToken));
+        // As the order service does right after saving each order, the orders arriving together.
+        await Parallel.ForEachAsync(hostIds, new ParallelOptions { MaxDegreeOfParallelism = 16, CancellationToken = cancellationToken }, async (hostId, token) =>
+            await portal.WithScopeAsync(s => s.GetRequiredService<HostOperations>().StartProvisioningAsync(hostId, token)));
         await using (var db = TestOrders.Database(connectionString))
         {
             while (true)

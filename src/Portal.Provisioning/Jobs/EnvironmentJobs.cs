@@ -1,5 +1,6 @@
 using System.ComponentModel;
 using Hangfire;
+using Microsoft.Extensions.DependencyInjection;
 using Portal.Provisioning.Stacks;
 
 namespace Portal.Provisioning.Jobs;
@@ -14,14 +15,20 @@ public sealed class EnvironmentJobs(EnvironmentStepRunner runner)
         runner.AdvanceAsync(environmentId, checkId, cancellationToken);
 }
 
-/// <summary>Schedules the next look at a host environment as a Hangfire job.</summary>
-public sealed class EnvironmentScheduler(IBackgroundJobClient jobs)
+/// <summary>
+/// Schedules the next look at a host environment: a kick-off (no delay) as a Hangfire job, which any job server may
+/// take; a follow-up on the job server that ran the step before, in memory (<see cref="LocalCheckScheduler"/>).
+/// </summary>
+public sealed class EnvironmentScheduler(IBackgroundJobClient jobs, LocalCheckScheduler? local = null)
 {
     public void Schedule(Guid environmentId, Guid checkId, TimeSpan delay)
     {
-        if (delay <= TimeSpan.Zero)
-            jobs.Enqueue<EnvironmentJobs>(j => j.AdvanceAsync(environmentId, checkId, CancellationToken.None));
-        else
+        if (delay > TimeSpan.Zero && local is not null)
+            local.Schedule(delay, (services, cancellationToken) =>
+                services.GetRequiredService<EnvironmentStepRunner>().AdvanceAsync(environmentId, checkId, cancellationToken));
+        else if (delay > TimeSpan.Zero)
             jobs.Schedule<EnvironmentJobs>(j => j.AdvanceAsync(environmentId, checkId, CancellationToken.None), delay);
+        else
+            jobs.Enqueue<EnvironmentJobs>(j => j.AdvanceAsync(environmentId, checkId, CancellationToken.None));
     }
 }

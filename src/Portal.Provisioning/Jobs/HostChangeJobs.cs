@@ -1,5 +1,6 @@
 using System.ComponentModel;
 using Hangfire;
+using Microsoft.Extensions.DependencyInjection;
 using Portal.Provisioning.Stacks;
 
 namespace Portal.Provisioning.Jobs;
@@ -13,14 +14,17 @@ public sealed class HostChangeJobs(ChangePreviewer previewer)
         previewer.StepAsync(changeId, checkId, cancellationToken);
 }
 
-/// <summary>Schedules the next look at a host change's change sets as a Hangfire job.</summary>
-public sealed class ChangeScheduler(IBackgroundJobClient jobs)
+/// <summary>Schedules the next look at a host change's change sets, like <see cref="EnvironmentScheduler"/>.</summary>
+public sealed class ChangeScheduler(IBackgroundJobClient jobs, LocalCheckScheduler? local = null)
 {
     public void Schedule(Guid changeId, Guid checkId, TimeSpan delay)
     {
-        if (delay <= TimeSpan.Zero)
-            jobs.Enqueue<HostChangeJobs>(j => j.PrepareAsync(changeId, checkId, CancellationToken.None));
-        else
+        if (delay > TimeSpan.Zero && local is not null)
+            local.Schedule(delay, (services, cancellationToken) =>
+                services.GetRequiredService<ChangePreviewer>().StepAsync(changeId, checkId, cancellationToken));
+        else if (delay > TimeSpan.Zero)
             jobs.Schedule<HostChangeJobs>(j => j.PrepareAsync(changeId, checkId, CancellationToken.None), delay);
+        else
+            jobs.Enqueue<HostChangeJobs>(j => j.PrepareAsync(changeId, checkId, CancellationToken.None));
     }
 }

@@ -20,20 +20,26 @@ public sealed class ProvisioningReconciler(IServiceScopeFactory scopes, Provisio
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         using var timer = new PeriodicTimer(options.ReconcileInterval, clock);
+        var startingUp = true;
         do
         {
             try
             {
-                await ReconcileAsync(stoppingToken);
+                await ReconcileAsync(stoppingToken, startingUp);
+                startingUp = false;
             }
-            catch (Exception e) when (e is not OperationCanceledException)
+            catch (Exception e) when (!stoppingToken.IsCancellationRequested)
             {
                 logger.LogError(e, "Reconciling provisioning failed; trying again in {Interval}.", options.ReconcileInterval);
             }
         } while (await timer.WaitForNextTickAsync(stoppingToken));
     }
 
-    public async Task ReconcileAsync(CancellationToken cancellationToken)
+    /// <param name="startingUp">
+    /// After a start nothing is waiting in this process's memory, so every check already due is resumed at once
+    /// rather than once it is overdue.
+    /// </param>
+    public async Task ReconcileAsync(CancellationToken cancellationToken, bool startingUp = false)
     {
         await using var scope = scopes.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<PortalDbContext>();
@@ -46,7 +52,7 @@ public sealed class ProvisioningReconciler(IServiceScopeFactory scopes, Provisio
             await operations.StartProvisioningAsync(hostId, cancellationToken);
 
         var locks = scope.ServiceProvider.GetRequiredService<EnvironmentLock>();
-        var overdueBefore = clock.GetUtcNow() - options.OverdueAfter;
+        var overdueBefore = clock.GetUtcNow() - (startingUp ? TimeSpan.Zero : options.OverdueAfter);
         var overdue = await db.HostEnvironments
             .Where(e => e.NextCheckAt != null && e.NextCheckAt < overdueBefore)
             .OrderBy(e => e.NextCheckAt).Take(BatchSize).ToListAsync(cancellationToken);

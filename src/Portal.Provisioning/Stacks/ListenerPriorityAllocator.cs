@@ -71,13 +71,22 @@ public sealed class ListenerPriorityAllocator(PortalDbContext db, ILoadBalancerR
         environment.ListenerPriority = null;
     }
 
+    /// <summary>
+    /// The lowest priority neither allocated nor used on the load balancer. It is 1 or follows a taken one, so only
+    /// those candidates are looked at (index lookups), however many hosts the listener serves.
+    /// </summary>
     private async Task<int?> LowestFreeAsync(string listener, int[] usedOnLoadBalancer, CancellationToken cancellationToken) =>
         await db.Database.SqlQuery<int>($"""
-            SELECT s.p AS "Value"
-            FROM generate_series({HostStackRenderer.MinListenerPriority}, {HostStackRenderer.MaxListenerPriority}) AS s(p)
-            WHERE s.p <> ALL({usedOnLoadBalancer})
-              AND NOT EXISTS (SELECT 1 FROM "ListenerPriorityAllocations" a WHERE a."ListenerArn" = {listener} AND a."Priority" = s.p)
-            ORDER BY s.p
+            SELECT c.p AS "Value"
+            FROM (
+                SELECT {HostStackRenderer.MinListenerPriority} AS p
+                UNION SELECT a."Priority" + 1 FROM "ListenerPriorityAllocations" a WHERE a."ListenerArn" = {listener}
+                UNION SELECT u + 1 FROM unnest({usedOnLoadBalancer}) AS u
+            ) AS c
+            WHERE c.p <= {HostStackRenderer.MaxListenerPriority}
+              AND c.p <> ALL({usedOnLoadBalancer})
+              AND NOT EXISTS (SELECT 1 FROM "ListenerPriorityAllocations" a WHERE a."ListenerArn" = {listener} AND a."Priority" = c.p)
+            ORDER BY c.p
             LIMIT 1
             """).Cast<int?>().FirstOrDefaultAsync(cancellationToken);
 }

@@ -31,7 +31,11 @@ public static class ProvisioningSetup
         services.AddScoped<HostOperations>();
         services.AddScoped<EnvironmentJobs>();
         if (configuration.GetSection(JobOptions.Section).Get<JobOptions>()?.RunServer ?? true)
+        {
             services.AddHostedService<ProvisioningReconciler>();
+            services.AddSingleton<LocalCheckScheduler>();
+            services.AddHostedService(provider => provider.GetRequiredService<LocalCheckScheduler>());
+        }
         return services;
     }
 }
