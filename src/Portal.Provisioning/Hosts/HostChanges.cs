@@ -22,7 +22,7 @@ public abstract record ChangeOutcome
 /// them), then confirmed — which saves the new order and updates the stacks with exactly the previewed change sets —
 /// or discarded. Each call is one transaction with its audit entry; all are scoped to the customer's own hosts.
 /// </summary>
-public sealed class HostChanges(PortalDbContext db, HostOrderValidator validator, ChangeScheduler changeScheduler, EnvironmentScheduler environmentScheduler, TimeProvider clock)
+public sealed class HostChanges(PortalDbContext db, HostOrderValidator validator, CheckScheduler scheduler, TimeProvider clock)
 {
     public const string OrderField = "order";
 
@@ -60,7 +60,7 @@ public sealed class HostChanges(PortalDbContext db, HostOrderValidator validator
         db.HostChanges.Add(change);
         db.Record(actor, "host.change-proposed", string.Join("; ", fields.Select(f => $"{f.Field}: {f.From} → {f.To}")), customerId, host.Id);
         await db.SaveChangesAsync(cancellationToken);
-        changeScheduler.Schedule(change.Id, change.ScheduledCheckId.Value, TimeSpan.Zero);
+        scheduler.ScheduleChangePreview(change.Id, change.ScheduledCheckId.Value, TimeSpan.Zero);
         return new ChangeOutcome.Done(change);
     }
 
@@ -96,7 +96,7 @@ public sealed class HostChanges(PortalDbContext db, HostOrderValidator validator
         {
             return new ChangeOutcome.Conflict("The host changed meanwhile; look at it again and retry.");
         }
-        foreach (var (environment, check) in checks) environmentScheduler.Schedule(environment, check, TimeSpan.Zero);
+        foreach (var (environment, check) in checks) scheduler.ScheduleEnvironmentStep(environment, check, TimeSpan.Zero);
         return new ChangeOutcome.Done(change);
     }
 

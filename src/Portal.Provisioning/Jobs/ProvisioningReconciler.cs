@@ -44,7 +44,7 @@ public sealed class ProvisioningReconciler(IServiceScopeFactory scopes, Provisio
         await using var scope = scopes.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<PortalDbContext>();
         var operations = scope.ServiceProvider.GetRequiredService<HostOperations>();
-        var scheduler = scope.ServiceProvider.GetRequiredService<EnvironmentScheduler>();
+        var scheduler = scope.ServiceProvider.GetRequiredService<CheckScheduler>();
 
         var ordered = await db.Hosts.Where(h => h.State == HostState.Ordered).OrderBy(h => h.CreatedAt).Select(h => h.Id)
             .Take(BatchSize).ToListAsync(cancellationToken);
@@ -74,10 +74,9 @@ public sealed class ProvisioningReconciler(IServiceScopeFactory scopes, Provisio
                 continue;
             }
             logger.LogInformation("Resuming {Kind} of host {HostId}: its check was overdue.", environment.Kind, environment.HostId);
-            scheduler.Schedule(environment.Id, environment.ScheduledCheckId.Value, TimeSpan.Zero);
+            scheduler.ScheduleEnvironmentStep(environment.Id, environment.ScheduledCheckId.Value, TimeSpan.Zero);
         }
 
-        var changeScheduler = scope.ServiceProvider.GetRequiredService<ChangeScheduler>();
         var overdueChanges = await db.HostChanges.Where(c => c.NextCheckAt != null && c.NextCheckAt < overdueBefore)
             .OrderBy(c => c.NextCheckAt).Take(BatchSize).ToListAsync(cancellationToken);
         foreach (var change in overdueChanges)
@@ -94,7 +93,7 @@ public sealed class ProvisioningReconciler(IServiceScopeFactory scopes, Provisio
                 db.Entry(change).State = EntityState.Detached;
                 continue;
             }
-            changeScheduler.Schedule(change.Id, change.ScheduledCheckId.Value, TimeSpan.Zero);
+            scheduler.ScheduleChangePreview(change.Id, change.ScheduledCheckId.Value, TimeSpan.Zero);
         }
     }
 }

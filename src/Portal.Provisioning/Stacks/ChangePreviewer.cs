@@ -22,7 +22,7 @@ public sealed class ChangePreviewer(
     HostStackRenderer renderer,
     TemplatePolicy policy,
     ICloudFormation cloudFormation,
-    ChangeScheduler scheduler,
+    CheckScheduler scheduler,
     ProvisioningOptions options,
     TimeProvider clock,
     ILogger<ChangePreviewer> logger)
@@ -34,7 +34,7 @@ public sealed class ChangePreviewer(
         await using var held = await locks.TryAcquireAsync(changeId, cancellationToken);
         if (held is null)
         {
-            scheduler.Schedule(changeId, checkId, options.MinCheckInterval);
+            scheduler.ScheduleChangePreview(changeId, checkId, options.MinCheckInterval);
             return;
         }
         var change = await db.HostChanges.Include(c => c.Stacks)
@@ -78,7 +78,7 @@ public sealed class ChangePreviewer(
         {
             return; // discarded or superseded meanwhile
         }
-        if (waiting) scheduler.Schedule(changeId, change.ScheduledCheckId!.Value, options.MinCheckInterval);
+        if (waiting) scheduler.ScheduleChangePreview(changeId, change.ScheduledCheckId!.Value, options.MinCheckInterval);
     }
 
     /// <summary>Makes or reads the change sets; true while AWS is still working some out.</summary>

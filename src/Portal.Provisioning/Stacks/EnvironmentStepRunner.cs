@@ -19,7 +19,7 @@ public sealed class EnvironmentStepRunner(
     EnvironmentProvisioner provisioner,
     EnvironmentDecommissioner decommissioner,
     EnvironmentUpdater updater,
-    EnvironmentScheduler scheduler,
+    CheckScheduler scheduler,
     HostStates hostStates,
     ProvisioningOptions options,
     TimeProvider clock,
@@ -32,7 +32,7 @@ public sealed class EnvironmentStepRunner(
         {
             // Another step still runs. If it was superseded (the reconciler resumed this environment), its save will
             // fail and this check is the one that must go on: look again shortly; a stale check ends there.
-            scheduler.Schedule(environmentId, checkId, options.MinCheckInterval);
+            scheduler.ScheduleEnvironmentStep(environmentId, checkId, options.MinCheckInterval);
             return;
         }
 
@@ -54,7 +54,7 @@ public sealed class EnvironmentStepRunner(
             logger.LogInformation("Environment {EnvironmentId} changed during a step; this check stops.", environmentId);
             return;
         }
-        if (next is { } check) scheduler.Schedule(environmentId, check.Id, check.Delay);
+        if (next is { } check) scheduler.ScheduleEnvironmentStep(environmentId, check.Id, check.Delay);
         if (result.Kind != StepResultKind.Waiting) await hostStates.RefreshAsync(environment.Host, cancellationToken);
     }
 

@@ -21,7 +21,7 @@ public enum HostOperationOutcome { Started, NotFound, Conflict }
 /// Each writes the environments' new operation and its audit entry in one transaction, then schedules the jobs;
 /// a crash in between leaves an overdue check that the reconciler resumes.
 /// </summary>
-public sealed class HostOperations(PortalDbContext db, EnvironmentScheduler scheduler, TimeProvider clock)
+public sealed class HostOperations(PortalDbContext db, CheckScheduler scheduler, TimeProvider clock)
 {
     /// <summary>Provisions an Ordered host (called after the order is saved and by the reconciler for any it missed).</summary>
     public async Task<HostOperationResult> StartProvisioningAsync(Guid hostId, CancellationToken cancellationToken = default)
@@ -78,7 +78,7 @@ public sealed class HostOperations(PortalDbContext db, EnvironmentScheduler sche
         {
             return HostOperationResult.Conflict("The host changed meanwhile; look again and retry.");
         }
-        foreach (var (environment, check) in checks) scheduler.Schedule(environment, check, TimeSpan.Zero);
+        foreach (var (environment, check) in checks) scheduler.ScheduleEnvironmentStep(environment, check, TimeSpan.Zero);
         return HostOperationResult.Started;
     }
 

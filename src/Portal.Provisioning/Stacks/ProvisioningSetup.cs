@@ -22,14 +22,12 @@ public static class ProvisioningSetup
         services.AddScoped<EnvironmentDecommissioner>();
         services.AddScoped<EnvironmentUpdater>();
         services.AddScoped<ChangePreviewer>();
-        services.AddScoped<ChangeScheduler>();
-        services.AddScoped<HostChangeJobs>();
         services.AddScoped<Hosts.HostChanges>();
         services.AddScoped<HostStates>();
         services.AddScoped<EnvironmentStepRunner>();
-        services.AddScoped<EnvironmentScheduler>();
+        services.AddScoped<CheckScheduler>();
         services.AddScoped<HostOperations>();
-        services.AddScoped<EnvironmentJobs>();
+        services.AddScoped<ProvisioningJobs>();
         if (configuration.GetSection(JobOptions.Section).Get<JobOptions>()?.RunServer ?? true)
         {
             services.AddHostedService<ProvisioningReconciler>();
