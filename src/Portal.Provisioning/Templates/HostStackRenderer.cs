@@ -24,6 +24,9 @@ public sealed partial record HostEnvironmentOrder(string CustomerSlug, Host Host
 
     public string EnvironmentName => StackNaming.EnvironmentName(Environment.Kind);
     public bool IsProduction => Environment.Kind == EnvironmentKind.Production;
+
+    /// <summary>Production releases always wait for approval; dev and staging when an operator asked for it.</summary>
+    public bool RequiresApproval => IsProduction || Environment.RequiresApproval;
 }
 
 /// <summary>
@@ -93,6 +96,7 @@ public sealed partial class HostStackRenderer(TemplateCatalog templates, Platfor
             ["DeploymentStyle"] = host.DeploymentStyle.ToString(),
             ["CustomDomain"] = order.IsProduction ? host.Domain.CustomDomain?.Trim().ToLowerInvariant() ?? "" : "",
             ["CertificateArn"] = order.IsProduction ? host.Domain.CertificateArn?.Trim() ?? "" : "",
+            ["RequireApproval"] = Flag(order.RequiresApproval),
         };
         AddApprovers(parameters, order);
         return Build(order, StackLayer.Software, purpose, TemplateCatalog.HostSoftware, parameters);
@@ -154,8 +158,8 @@ public sealed partial class HostStackRenderer(TemplateCatalog templates, Platfor
 
     private static void AddApprovers(Dictionary<string, string> parameters, HostEnvironmentOrder order)
     {
-        // Only production releases wait for approval, so only production subscribes the approvers.
-        var emails = order.IsProduction ? order.Host.ApproverEmails.Select(e => e.Trim()).Where(e => e.Length > 0).Distinct(StringComparer.OrdinalIgnoreCase).ToList() : [];
+        // Only environments whose releases wait for approval subscribe the approvers.
+        var emails = order.RequiresApproval ? order.Host.ApproverEmails.Select(e => e.Trim()).Where(e => e.Length > 0).Distinct(StringComparer.OrdinalIgnoreCase).ToList() : [];
         if (emails.Count > MaxApprovers)
             throw new ArgumentException($"A host has at most {MaxApprovers} approvers (got {emails.Count}).");
         for (var i = 0; i < MaxApprovers; i++)
