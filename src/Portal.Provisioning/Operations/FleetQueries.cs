@@ -29,6 +29,7 @@ public sealed class FleetQueries(IDbContextFactory<PortalDbContext> contexts)
         if (query.State is { } state) hosts = hosts.Where(h => h.State == state);
         if (query.Environment is { } kind) hosts = hosts.Where(h => h.Environments.Any(e => e.Kind == kind));
         if (query.EnvironmentState is { } environmentState) hosts = hosts.Where(h => h.Environments.Any(e => e.State == environmentState));
+        if (query.Failing) hosts = hosts.Where(h => h.State == HostState.Failed || h.Environments.Any(e => e.State == Data.Entities.EnvironmentState.Failed));
 
         var total = await hosts.CountAsync(cancellationToken);
         // The page's ids first, so the environments below are read for this page only.
@@ -96,7 +97,10 @@ public sealed class FleetQueries(IDbContextFactory<PortalDbContext> contexts)
     }
 }
 
-/// <summary>Which hosts to list: a 1-based page, text in the name or GitLab path, a customer (id or text), states and an environment.</summary>
+/// <summary>
+/// Which hosts to list: a 1-based page, text in the name or GitLab path, a customer (id or text), the host's state, an
+/// environment it has, an environment state, or only failing hosts (the host or one of its environments Failed).
+/// </summary>
 public sealed record FleetQuery(
     int Page = 1,
     int PageSize = FleetQueries.DefaultPageSize,
@@ -105,7 +109,8 @@ public sealed record FleetQuery(
     EnvironmentKind? Environment = null,
     Guid? CustomerId = null,
     string? Customer = null,
-    EnvironmentState? EnvironmentState = null);
+    EnvironmentState? EnvironmentState = null,
+    bool Failing = false);
 
 public sealed record FleetHost(Guid Id, Guid CustomerId, string CustomerName, string CustomerSlug, string Name, string Plan, HostState State,
     string? StateReason, IReadOnlyList<FleetEnvironment> Environments, int RequiredApprovals, DateTimeOffset CreatedAt, DateTimeOffset UpdatedAt);
