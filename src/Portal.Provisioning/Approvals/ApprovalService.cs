@@ -187,7 +187,9 @@ public sealed class ApprovalService(IServiceScopeFactory scopes, IPipelines pipe
 
     private static DecisionResult NoLongerWaiting(ReleaseState state) => new(DecisionOutcome.Stale,
         "This approval is no longer current: the pipeline execution was superseded, stopped or decided elsewhere, so nothing was sent. " +
-        $"The release's state was refreshed: it is now {Words(state)}.", state);
+        (state == ReleaseState.WaitingForApproval
+            ? "The portal could not read the pipeline just now; the release shows its new state at the next sync."
+            : $"The release's state was refreshed: it is now {Words(state)}."), state);
 
     private static string Verb(ApprovalOutcome outcome) => outcome == ApprovalOutcome.Approved ? "approved" : "rejected";
 
