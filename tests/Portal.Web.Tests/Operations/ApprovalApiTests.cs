@@ -1,6 +1,7 @@
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
+using Microsoft.Extensions.DependencyInjection;
 using Portal.AwsEmulator.Faults;
 using Portal.Data.Entities;
 using Portal.Provisioning.Releases;
@@ -189,6 +190,22 @@ public sealed class ApprovalApiTests(OperatorPortalFixture fixture) : IClassFixt
         Assert.Empty(await fixture.DecisionsAsync(releaseId));
         await fixture.Emulator.ClearFaultsAsync();
         await fixture.WaitForReleaseAsync(releaseId, ReleaseState.Stopped);
+    }
+
+    [Fact]
+    public async Task Releases_of_many_pipelines_reach_the_pending_list_through_the_recurring_sync()
+    {
+        var hosts = new List<(Portal.Tests.Support.TestHost Host, long ProjectId)>();
+        for (var i = 0; i < 4; i++) hosts.Add(await fixture.HostAsync());
+        var ops = await fixture.OperatorAsync();
+
+        var releaseIds = new List<Guid>();
+        foreach (var ((host, projectId), i) in hosts.Select((h, i) => (h, i)))
+            releaseIds.Add(await fixture.PushAsync(host, projectId, i % 2 == 0 ? "staging" : "master"));
+        foreach (var releaseId in releaseIds) await fixture.WaitingAsync(releaseId);
+
+        var listed = (await ListAsync(ops)).Select(a => a.GetProperty("releaseId").GetGuid()).ToList();
+        Assert.All(releaseIds, id => Assert.Contains(id, listed));
     }
 
     [Fact]

@@ -93,8 +93,25 @@ public sealed class OperatorPortalFixture : IAsyncLifetime
         return JsonDocument.Parse(text).RootElement.GetProperty("releaseId").GetGuid();
     }
 
-    public Task<Release> WaitingAsync(Guid releaseId) =>
-        ReleasePortalFixture.WaitForReleaseAsync(Portal, releaseId, r => r.State == ReleaseState.WaitingForApproval, "waiting for approval");
+    public async Task<Release> WaitingAsync(Guid releaseId)
+    {
+        try
+        {
+            return await ReleasePortalFixture.WaitForReleaseAsync(Portal, releaseId, r => r.State == ReleaseState.WaitingForApproval, "waiting for approval");
+        }
+        catch (TimeoutException e)
+        {
+            // Say where the execution stands at AWS too.
+            var release = await ReleaseAsync(releaseId);
+            var pipeline = await DbAsync(db => db.HostEnvironments.Where(h => h.Id == release.HostEnvironmentId).Select(h => h.PipelineName).SingleAsync());
+            var state = await Pipelines.GetStateAsync(pipeline!);
+            var failedJobs = Portal.Services.GetRequiredService<Hangfire.JobStorage>().GetMonitoringApi().FailedJobs(0, 3)
+                .Select(j => $"{j.Value.Job?.Method.Name}: {j.Value.ExceptionType}: {j.Value.ExceptionMessage}");
+            throw new TimeoutException($"{e.Message} At AWS: " + string.Join("; ", state.Stages.Select(s =>
+                $"{s.StageName} {s.LatestExecution?.PipelineExecutionId} {s.LatestExecution?.Status}")) +
+                $". Failed jobs: {string.Join(" | ", failedJobs)}", e);
+        }
+    }
 
     public Task<Release> WaitForReleaseAsync(Guid releaseId, ReleaseState state) =>
         ReleasePortalFixture.WaitForReleaseAsync(Portal, releaseId, r => r.State == state, state.ToString());
