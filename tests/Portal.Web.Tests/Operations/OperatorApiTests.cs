@@ -117,7 +117,7 @@ public sealed class OperatorApiTests(OperatorPortalFixture fixture) : IClassFixt
 
         var listed = await ops.Api.GetFromJsonAsync<JsonElement>($"/api/v1/operations/audit?hostId={host.Id}&action=release.&actor={Uri.EscapeDataString(ops.Email)}");
         var export = await ops.Api.GetAsync($"/api/v1/operations/audit.csv?hostId={host.Id}&action=release.");
-        var everything = await ops.Api.GetFromJsonAsync<JsonElement>($"/api/v1/operations/audit?pageSize=1&from={DateTimeOffset.UtcNow.AddHours(-1):O}");
+        var everything = await ops.Api.GetFromJsonAsync<JsonElement>($"/api/v1/operations/audit?pageSize=1&from={Uri.EscapeDataString(DateTimeOffset.UtcNow.AddHours(-1).ToString("O"))}");
         var badRange = await HostApiHelpers.ProblemAsync(await ops.Api.GetAsync("/api/v1/operations/audit?from=yesterday"), HttpStatusCode.BadRequest);
 
         var entry = Assert.Single(listed.GetProperty("items").EnumerateArray());
