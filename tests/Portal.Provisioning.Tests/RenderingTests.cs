@@ -170,6 +170,19 @@ public class RenderingTests
     }
 
     [Fact]
+    public void A_host_without_a_database_renders_a_storage_size_the_template_accepts()
+    {
+        var host = Orders.Host();
+        host.Database = new DatabaseOptions { Engine = "none", AllocatedStorageGb = 0 }; // as an order without a database saves it
+
+        var stack = Orders.Renderer().RenderSoftware(Orders.Order(EnvironmentKind.Dev, host), 10);
+
+        Assert.Equal("none", stack.Parameter("DatabaseEngine"));
+        Assert.Equal("20", stack.Parameter("DatabaseStorageGb"));
+        Assert.DoesNotContain(LogicalIds(stack), id => id.StartsWith("Database"));
+    }
+
+    [Fact]
     public void More_approvers_than_the_template_has_room_for_are_refused()
     {
         var host = Orders.Host();

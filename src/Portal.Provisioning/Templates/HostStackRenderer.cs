@@ -39,6 +39,9 @@ public sealed partial class HostStackRenderer(TemplateCatalog templates, Platfor
     public const int MinListenerPriority = 1;
     public const int MaxListenerPriority = 50000;
 
+    /// <summary>The template's smallest DatabaseStorageGb.</summary>
+    public const int MinDatabaseStorageGb = 20;
+
     public StackPlan Render(HostEnvironmentOrder order, int listenerPriority, string? amiId = null) =>
         new(RenderInfrastructure(order), RenderPackerTemplate(order), RenderSoftware(order, listenerPriority, amiId));
 
@@ -90,7 +93,9 @@ public sealed partial class HostStackRenderer(TemplateCatalog templates, Platfor
             ["HealthCheckPath"] = HealthCheckPath(host.HealthCheckPath),
             ["DatabaseEngine"] = DatabaseEngine(host.Database.Engine),
             ["DatabaseInstanceClass"] = host.Database.InstanceClass,
-            ["DatabaseStorageGb"] = host.Database.AllocatedStorageGb.ToString(CultureInfo.InvariantCulture),
+            // Without a database the order keeps no storage size (0), which the template's MinValue would refuse.
+            ["DatabaseStorageGb"] = (DatabaseEngine(host.Database.Engine) == "none" ? MinDatabaseStorageGb : host.Database.AllocatedStorageGb)
+                .ToString(CultureInfo.InvariantCulture),
             ["DatabaseMultiAz"] = Flag(host.Database.MultiAz),
             ["DatabaseDeletionProtection"] = Flag(purpose != StackPurpose.Decommission),
             ["DeploymentStyle"] = host.DeploymentStyle.ToString(),
