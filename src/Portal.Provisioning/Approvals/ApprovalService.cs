@@ -1,4 +1,5 @@
 using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Storage;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Npgsql;
@@ -176,7 +177,7 @@ public sealed class ApprovalService(IServiceScopeFactory scopes, IPipelines pipe
         return result;
     }
 
-    private static async Task<DecisionResult> RefuseAsync(PortalDbContext db, Microsoft.EntityFrameworkCore.Storage.IDbContextTransaction transaction,
+    private static async Task<DecisionResult> RefuseAsync(PortalDbContext db, IDbContextTransaction transaction,
         Actor actor, DecisionResult refusal, string what, Host host, CancellationToken cancellationToken)
     {
         db.Record(actor, "release.decision-refused", $"{what}: {refusal.Message}", host.CustomerId, host.Id);

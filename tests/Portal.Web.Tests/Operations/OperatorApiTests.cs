@@ -61,6 +61,32 @@ public sealed class OperatorApiTests(OperatorPortalFixture fixture) : IClassFixt
     }
 
     [Fact]
+    public async Task The_overview_counts_hosts_by_state_and_shows_failing_hosts_with_their_reasons_and_waiting_approvals()
+    {
+        var ops = await fixture.OperatorAsync();
+        var (broken, _) = await fixture.HostAsync();
+        await fixture.DbAsync(db => db.HostEnvironments.Where(e => e.HostId == broken.Id && e.Kind == EnvironmentKind.Dev)
+            .ExecuteUpdateAsync(e => e.SetProperty(x => x.State, EnvironmentState.Failed).SetProperty(x => x.StateReason, "AWS refused cloudformation: boom")));
+        await fixture.DbAsync(db => db.Hosts.Where(h => h.Id == broken.Id).ExecuteUpdateAsync(h => h
+            .SetProperty(x => x.State, HostState.Failed).SetProperty(x => x.UpdatedAt, DateTimeOffset.UtcNow.AddDays(1))));
+        var (host, projectId) = await fixture.HostAsync();
+        var releaseId = await fixture.PushAsync(host, projectId, "staging");
+        await fixture.WaitingAsync(releaseId);
+
+        var overview = await ops.Api.GetFromJsonAsync<JsonElement>("/api/v1/operations/overview");
+        var requeue = await HostApiHelpers.ProblemAsync(await ops.Api.PostAsync("/api/v1/operations/jobs/999999/requeue", null), HttpStatusCode.NotFound);
+
+        Assert.True(overview.GetProperty("hostsByState").GetProperty("Failed").GetInt32() >= 1);
+        Assert.True(overview.GetProperty("pendingApprovalCount").GetInt32() >= 1);
+        var failing = overview.GetProperty("failingHosts").EnumerateArray().First();
+        Assert.Equal(broken.Id, failing.GetProperty("hostId").GetGuid());
+        Assert.Equal("AWS refused cloudformation: boom", failing.GetProperty("environments")[0].GetProperty("reason").GetString());
+        Assert.Contains(overview.GetProperty("pendingApprovals").EnumerateArray(), r => r.GetProperty("releaseId").GetGuid() == releaseId);
+        Assert.True(overview.GetProperty("failedJobCount").GetInt64() >= 0);
+        Assert.Contains("999999", requeue.GetProperty("detail").GetString());
+    }
+
+    [Fact]
     public async Task An_operator_stops_a_running_execution_and_the_release_shows_stopped()
     {
         var ops = await fixture.OperatorAsync();
