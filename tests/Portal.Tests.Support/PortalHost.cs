@@ -6,7 +6,6 @@ using Microsoft.AspNetCore.Identity;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
-using Npgsql;
 using Portal.Data;
 using Portal.Data.Entities;
 using Portal.Web;
@@ -17,12 +16,10 @@ namespace Portal.Tests.Support;
 public sealed class PortalHost : IAsyncDisposable
 {
     private readonly WebApplication app;
-    private readonly string connectionString;
 
-    private PortalHost(WebApplication app, Uri baseUrl, string connectionString)
+    private PortalHost(WebApplication app, Uri baseUrl)
     {
         this.app = app;
-        this.connectionString = connectionString;
         BaseUrl = baseUrl;
     }
 
@@ -43,7 +40,7 @@ public sealed class PortalHost : IAsyncDisposable
         await PortalApp.PrepareAsync(app);
         await app.StartAsync();
         var address = app.Services.GetRequiredService<IServer>().Features.GetRequiredFeature<IServerAddressesFeature>().Addresses.First();
-        return new PortalHost(app, new Uri(address), connectionString);
+        return new PortalHost(app, new Uri(address));
     }
 
     public HttpClient CreateClient(string? bearerToken = null)
@@ -88,9 +85,5 @@ public sealed class PortalHost : IAsyncDisposable
     {
         await app.StopAsync();
         await app.DisposeAsync();
-        // Npgsql keeps idle connections in its process-wide pool for minutes (a job server holds one per worker): close
-        // this portal's now, or the many portals a test process starts one after another exhaust the server's connections.
-        using var connection = new NpgsqlConnection(connectionString);
-        NpgsqlConnection.ClearPool(connection);
     }
 }
