@@ -8,6 +8,7 @@ using Portal.Data.Entities;
 using Portal.Provisioning.Aws;
 using Portal.Provisioning.Hosts;
 using Portal.Provisioning.Jobs;
+using Portal.Provisioning.Operations;
 using Portal.Provisioning.Releases;
 using Portal.Provisioning.Stacks;
 using Portal.Web.Api;
@@ -53,6 +54,7 @@ public static class PortalApp
         services.AddPortalApi();
         services.AddPortalReleases(builder.Configuration, connectionString);
         services.AddPortalReleaseJobs(builder.Configuration);
+        services.AddPortalOperations();
         services.AddGitLabWebhookRateLimiting();
         services.AddPortalAuthentication();
         services.AddProblemDetails();
@@ -85,7 +87,7 @@ public static class PortalApp
             AppPath = "/operations",
         });
         app.MapGitLabWebhook();
-        app.MapGroup("/api/v1").RequireAuthorization().MapMeEndpoints().MapTokenEndpoints().MapHostEndpoints();
+        app.MapGroup("/api/v1").RequireAuthorization().MapMeEndpoints().MapTokenEndpoints().MapHostEndpoints().MapOperationsEndpoints();
         app.MapPortalApiDocuments();
         app.MapRazorComponents<App>().AddInteractiveServerRenderMode();
         return app;

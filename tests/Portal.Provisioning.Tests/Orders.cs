@@ -34,11 +34,11 @@ public static class Orders
         ApproverEmails = ["ops@acme.example", "cto@acme.example"],
     };
 
-    public static HostEnvironmentOrder Order(EnvironmentKind kind, Host? host = null, string customer = "acme")
+    public static HostEnvironmentOrder Order(EnvironmentKind kind, Host? host = null, string customer = "acme", bool requiresApproval = false)
     {
         host ??= Host();
         var branch = kind switch { EnvironmentKind.Dev => "dev", EnvironmentKind.Staging => "staging", _ => "main" };
-        return new HostEnvironmentOrder(customer, host, new HostEnvironment { Kind = kind, Branch = branch });
+        return new HostEnvironmentOrder(customer, host, new HostEnvironment { Kind = kind, Branch = branch, RequiresApproval = requiresApproval });
     }
 
     public static HostEnvironmentOrder ProductionWithCustomDomain(DeploymentStyle style = DeploymentStyle.InPlace)

@@ -8,7 +8,7 @@ public class PolicyTests
 {
     private readonly TemplatePolicy _policy = new();
 
-    public static TheoryData<string> CompliantOrders => ["dev", "staging", "production", "production-custom-domain-blue-green", "production-zonal-no-database"];
+    public static TheoryData<string> CompliantOrders => ["dev", "staging", "staging-with-approval", "production", "production-custom-domain-blue-green", "production-zonal-no-database"];
 
     [Theory]
     [MemberData(nameof(CompliantOrders))]
@@ -124,6 +124,7 @@ public class PolicyTests
     {
         "dev" => Orders.Order(EnvironmentKind.Dev),
         "staging" => Orders.Order(EnvironmentKind.Staging),
+        "staging-with-approval" => Orders.Order(EnvironmentKind.Staging, requiresApproval: true),
         "production" => Orders.Order(EnvironmentKind.Production),
         "production-custom-domain-blue-green" => Orders.ProductionWithCustomDomain(DeploymentStyle.BlueGreen),
         "production-zonal-no-database" => WithoutDatabase(Orders.ProductionWithCustomDomain(DeploymentStyle.Zonal)),

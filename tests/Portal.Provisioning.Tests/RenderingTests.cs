@@ -151,6 +151,38 @@ public class RenderingTests
     }
 
     [Fact]
+    public void Staging_or_dev_asked_to_wait_for_approval_gets_the_approval_stage_and_e_mails_the_approvers()
+    {
+        var renderer = Orders.Renderer();
+        var plain = renderer.RenderSoftware(Orders.Order(EnvironmentKind.Staging), 10);
+        var gated = renderer.RenderSoftware(Orders.Order(EnvironmentKind.Staging, requiresApproval: true), 10);
+        var gatedDev = renderer.RenderSoftware(Orders.Order(EnvironmentKind.Dev, requiresApproval: true), 11);
+
+        Assert.Equal("false", plain.Parameter("RequireApproval"));
+        Assert.Equal("true", gated.Parameter("RequireApproval"));
+        Assert.Equal(["Source", "Build", "Approval", "Deploy"], PipelineStages(gated));
+        Assert.Equal(["Source", "Build", "Approval", "Deploy"], PipelineStages(gatedDev));
+        Assert.Equal(["ApproverSubscription1", "ApproverSubscription2"], LogicalIds(gated).Where(id => id.StartsWith("ApproverSubscription")));
+        // Turning the approval on changes the stack, so the environment is updated.
+        Assert.NotEqual(plain.TemplateHash, gated.TemplateHash);
+        // Production always waits, whatever the setting says.
+        Assert.Equal("true", renderer.RenderSoftware(Orders.Order(EnvironmentKind.Production, requiresApproval: false), 12).Parameter("RequireApproval"));
+    }
+
+    [Fact]
+    public void A_host_without_a_database_renders_a_storage_size_the_template_accepts()
+    {
+        var host = Orders.Host();
+        host.Database = new DatabaseOptions { Engine = "none", AllocatedStorageGb = 0 }; // as an order without a database saves it
+
+        var stack = Orders.Renderer().RenderSoftware(Orders.Order(EnvironmentKind.Dev, host), 10);
+
+        Assert.Equal("none", stack.Parameter("DatabaseEngine"));
+        Assert.Equal("20", stack.Parameter("DatabaseStorageGb"));
+        Assert.DoesNotContain(LogicalIds(stack), id => id.StartsWith("Database"));
+    }
+
+    [Fact]
     public void More_approvers_than_the_template_has_room_for_are_refused()
     {
         var host = Orders.Host();

@@ -61,8 +61,9 @@ internal sealed class ApprovalDecisionConfiguration : IEntityTypeConfiguration<A
     public void Configure(EntityTypeBuilder<ApprovalDecision> decision)
     {
         decision.Property(d => d.Comment).HasMaxLength(2000);
-        // One decision per operator per release: the two-person rule rests on this.
-        decision.HasIndex(d => new { d.ReleaseId, d.OperatorId }).IsUnique();
+        decision.Property(d => d.ApprovalTokenHash).HasMaxLength(64);
+        // One decision per operator per approval: the two-person rule rests on this.
+        decision.HasIndex(d => new { d.ReleaseId, d.ApprovalTokenHash, d.OperatorId }).IsUnique();
         decision.HasOne(d => d.Release).WithMany(r => r.Decisions).HasForeignKey(d => d.ReleaseId).OnDelete(DeleteBehavior.Cascade);
         decision.HasOne(d => d.Operator).WithMany().HasForeignKey(d => d.OperatorId).OnDelete(DeleteBehavior.Restrict);
     }

@@ -47,5 +47,6 @@ internal sealed class AuditEntryConfiguration : IEntityTypeConfiguration<AuditEn
         entry.HasIndex(e => e.At);
         entry.HasIndex(e => new { e.CustomerId, e.At });
         entry.HasIndex(e => new { e.HostId, e.At });
+        entry.HasIndex(e => new { e.Action, e.At });
     }
 }

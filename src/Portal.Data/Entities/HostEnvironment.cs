@@ -21,6 +21,12 @@ public class HostEnvironment
     public string? SoftwareStackId { get; set; }
     public string? PipelineName { get; set; }
 
+    /// <summary>
+    /// Whether releases wait at a manual approval before Deploy. Production always does (the template decides that);
+    /// an operator may ask it of dev or staging too. One operator approves a non-production release.
+    /// </summary>
+    public bool RequiresApproval { get; set; }
+
     /// <summary>Priority of this environment's rule on the shared listener; allocated once and kept on update.</summary>
     public int? ListenerPriority { get; set; }
 

@@ -202,6 +202,11 @@ namespace Portal.Data.Migrations
                         .ValueGeneratedOnAdd()
                         .HasColumnType("uuid");
 
+                    b.Property<string>("ApprovalTokenHash")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)");
+
                     b.Property<string>("Comment")
                         .IsRequired()
                         .HasMaxLength(2000)
@@ -228,7 +233,7 @@ namespace Portal.Data.Migrations
 
                     b.HasIndex("OperatorId");
 
-                    b.HasIndex("ReleaseId", "OperatorId")
+                    b.HasIndex("ReleaseId", "ApprovalTokenHash", "OperatorId")
                         .IsUnique();
 
                     b.ToTable("ApprovalDecisions");
@@ -274,6 +279,8 @@ namespace Portal.Data.Migrations
                     b.HasKey("Id");
 
                     b.HasIndex("At");
+
+                    b.HasIndex("Action", "At");
 
                     b.HasIndex("CustomerId", "At");
 
@@ -573,6 +580,9 @@ namespace Portal.Data.Migrations
                     b.Property<string>("PipelineName")
                         .HasMaxLength(100)
                         .HasColumnType("character varying(100)");
+
+                    b.Property<bool>("RequiresApproval")
+                        .HasColumnType("boolean");
 
                     b.Property<Guid?>("ScheduledCheckId")
                         .HasColumnType("uuid");

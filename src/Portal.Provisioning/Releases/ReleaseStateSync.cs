@@ -27,30 +27,34 @@ public sealed class ReleaseStateSync(PortalDbContext db, IPipelines pipelines, T
 
     private async Task<int> SyncAsync(Guid? hostEnvironmentId, CancellationToken cancellationToken)
     {
-        var releases = await db.Releases
+        var inFlight = db.Releases
             .Where(r => InFlight.Contains(r.State) && r.PipelineExecutionId != null && r.HostEnvironment.PipelineName != null)
-            .Where(r => hostEnvironmentId == null || r.HostEnvironmentId == hostEnvironmentId)
-            .Include(r => r.Stages)
-            .Include(r => r.HostEnvironment)
-            .AsSplitQuery()
-            .ToListAsync(cancellationToken);
+            .Where(r => hostEnvironmentId == null || r.HostEnvironmentId == hostEnvironmentId);
+        var pipelineNames = await inFlight.Select(r => r.HostEnvironment.PipelineName!).Distinct().ToListAsync(cancellationToken);
 
         var changed = 0;
-        foreach (var pipeline in releases.GroupBy(r => r.HostEnvironment.PipelineName!))
+        foreach (var pipeline in pipelineNames)
         {
+            // Each pipeline's releases are read, synced and saved on their own: a failure leaves the others untouched,
+            // and clearing the change tracker after one pipeline never detaches the next one's releases.
+            var releases = await inFlight.Where(r => r.HostEnvironment.PipelineName == pipeline)
+                .Include(r => r.Stages)
+                .Include(r => r.HostEnvironment)
+                .AsSplitQuery()
+                .ToListAsync(cancellationToken);
             try
             {
-                changed += await SyncPipelineAsync(pipeline.Key, pipeline.ToList(), cancellationToken);
+                changed += await SyncPipelineAsync(pipeline, releases, cancellationToken);
             }
             catch (AwsException e)
             {
                 logger.LogWarning("Pipeline {Pipeline} could not be read ({Code}: {Message}); its releases are synced next time",
-                    pipeline.Key, e.Code, e.AwsMessage);
+                    pipeline, e.Code, e.AwsMessage);
             }
             catch (DbUpdateConcurrencyException)
             {
                 // An operator approved or retried meanwhile: the next sync starts from their change.
-                logger.LogInformation("Releases of pipeline {Pipeline} changed while syncing; synced next time", pipeline.Key);
+                logger.LogInformation("Releases of pipeline {Pipeline} changed while syncing; synced next time", pipeline);
             }
             db.ChangeTracker.Clear();
         }

@@ -24,6 +24,9 @@ public sealed partial record HostEnvironmentOrder(string CustomerSlug, Host Host
 
     public string EnvironmentName => StackNaming.EnvironmentName(Environment.Kind);
     public bool IsProduction => Environment.Kind == EnvironmentKind.Production;
+
+    /// <summary>Production releases always wait for approval; dev and staging when an operator asked for it.</summary>
+    public bool RequiresApproval => IsProduction || Environment.RequiresApproval;
 }
 
 /// <summary>
@@ -35,6 +38,9 @@ public sealed partial class HostStackRenderer(TemplateCatalog templates, Platfor
     public const int MaxApprovers = 5;
     public const int MinListenerPriority = 1;
     public const int MaxListenerPriority = 50000;
+
+    /// <summary>The template's smallest DatabaseStorageGb.</summary>
+    public const int MinDatabaseStorageGb = 20;
 
     public StackPlan Render(HostEnvironmentOrder order, int listenerPriority, string? amiId = null) =>
         new(RenderInfrastructure(order), RenderPackerTemplate(order), RenderSoftware(order, listenerPriority, amiId));
@@ -87,12 +93,15 @@ public sealed partial class HostStackRenderer(TemplateCatalog templates, Platfor
             ["HealthCheckPath"] = HealthCheckPath(host.HealthCheckPath),
             ["DatabaseEngine"] = DatabaseEngine(host.Database.Engine),
             ["DatabaseInstanceClass"] = host.Database.InstanceClass,
-            ["DatabaseStorageGb"] = host.Database.AllocatedStorageGb.ToString(CultureInfo.InvariantCulture),
+            // Without a database the order keeps no storage size (0), which the template's MinValue would refuse.
+            ["DatabaseStorageGb"] = (DatabaseEngine(host.Database.Engine) == "none" ? MinDatabaseStorageGb : host.Database.AllocatedStorageGb)
+                .ToString(CultureInfo.InvariantCulture),
             ["DatabaseMultiAz"] = Flag(host.Database.MultiAz),
             ["DatabaseDeletionProtection"] = Flag(purpose != StackPurpose.Decommission),
             ["DeploymentStyle"] = host.DeploymentStyle.ToString(),
             ["CustomDomain"] = order.IsProduction ? host.Domain.CustomDomain?.Trim().ToLowerInvariant() ?? "" : "",
             ["CertificateArn"] = order.IsProduction ? host.Domain.CertificateArn?.Trim() ?? "" : "",
+            ["RequireApproval"] = Flag(order.RequiresApproval),
         };
         AddApprovers(parameters, order);
         return Build(order, StackLayer.Software, purpose, TemplateCatalog.HostSoftware, parameters);
@@ -154,8 +163,8 @@ public sealed partial class HostStackRenderer(TemplateCatalog templates, Platfor
 
     private static void AddApprovers(Dictionary<string, string> parameters, HostEnvironmentOrder order)
     {
-        // Only production releases wait for approval, so only production subscribes the approvers.
-        var emails = order.IsProduction ? order.Host.ApproverEmails.Select(e => e.Trim()).Where(e => e.Length > 0).Distinct(StringComparer.OrdinalIgnoreCase).ToList() : [];
+        // Only environments whose releases wait for approval subscribe the approvers.
+        var emails = order.RequiresApproval ? order.Host.ApproverEmails.Select(e => e.Trim()).Where(e => e.Length > 0).Distinct(StringComparer.OrdinalIgnoreCase).ToList() : [];
         if (emails.Count > MaxApprovers)
             throw new ArgumentException($"A host has at most {MaxApprovers} approvers (got {emails.Count}).");
         for (var i = 0; i < MaxApprovers; i++)

@@ -1,0 +1,214 @@
+using System.Text.RegularExpressions;
+using Microsoft.Playwright;
+using Portal.Data.Entities;
+using Portal.Provisioning.Approvals;
+using Portal.Web.Tests.Operations;
+using static Microsoft.Playwright.Assertions;
+
+namespace Portal.Web.Tests.Browser;
+
+/// <summary>Operators deciding on releases in the browser, against pipelines at the emulator; customers kept out.</summary>
+public sealed class OperatorJourneyTests(OperatorPortalFixture fixture) : IClassFixture<OperatorPortalFixture>, IAsyncLifetime
+{
+    private readonly List<IBrowserContext> contexts = [];
+
+    public Task InitializeAsync() => Task.CompletedTask;
+
+    public async Task DisposeAsync()
+    {
+        foreach (var context in contexts) await context.DisposeAsync();
+    }
+
+    [Fact]
+    public async Task A_production_release_needs_two_different_operators_and_never_the_pusher()
+    {
+        var (host, projectId) = await fixture.HostAsync(requiredApprovals: 2);
+        var pusher = await fixture.OperatorAsync();
+        var first = await fixture.OperatorAsync();
+        var second = await fixture.OperatorAsync();
+        var pusherPage = await SignInAsync(pusher.Email);
+        var firstPage = await SignInAsync(first.Email);
+        var secondPage = await SignInAsync(second.Email);
+
+        // The pushing operator links their GitLab account on their account page.
+        await pusherPage.GotoAsync("/account/profile");
+        await SignInPage.WaitUntilInteractiveAsync(pusherPage);
+        await pusherPage.Locator("#gitlab-username").FillAsync("carol");
+        await pusherPage.GetByTestId("gitlab-link-submit").ClickAsync();
+        await Expect(pusherPage.GetByTestId("gitlab-linked")).ToContainTextAsync("linked to GitLab user carol");
+        await Expect(pusherPage.GetByTestId("account-gitlab")).ToHaveTextAsync("carol");
+
+        // The first operator watches the overview; a push that reaches the approval shows there without a reload.
+        await firstPage.GotoAsync("/operations");
+        await SignInPage.WaitUntilInteractiveAsync(firstPage);
+        var releaseId = await fixture.PushAsync(host, projectId, "master", pusher: "carol", pusherEmail: "carol@acme.example");
+        var waiting = await fixture.WaitingAsync(releaseId);
+        await Expect(firstPage.Locator($"[data-testid=overview-approval][data-release-id='{releaseId}']")).ToBeVisibleAsync();
+        await Expect(firstPage.GetByTestId("pending-approvals-count")).Not.ToHaveTextAsync("0");
+
+        // The pusher sees why they cannot approve, and is refused when they try.
+        var mine = await ApprovalCardAsync(pusherPage, releaseId);
+        await Expect(mine.GetByTestId("note-own-push")).ToBeVisibleAsync();
+        await Expect(mine.GetByTestId("approval-author")).ToContainTextAsync("carol");
+        await Expect(mine.GetByTestId("stages")).ToContainTextAsync("Build: Succeeded");
+        await Expect(mine.GetByTestId("stages")).ToContainTextAsync("Approval: InProgress");
+        await DecideAsync(pusherPage, mine, approve: true, "I wrote it, so it is fine.");
+        await ExpectOutcomeAsync(pusherPage, DecisionOutcome.OwnPush, "You pushed this commit");
+
+        // The first approval is recorded in the portal; the same operator again is refused.
+        await firstPage.GetByTestId("open-approvals").ClickAsync();
+        var firstCard = await ApprovalCardAsync(firstPage, releaseId, navigate: false);
+        await DecideAsync(firstPage, firstCard, approve: true, "QC: tests and changelog checked.");
+        await ExpectOutcomeAsync(firstPage, DecisionOutcome.Recorded, "1 of 2");
+        await Expect(firstCard.GetByTestId("approval-count")).ToContainTextAsync("1 of 2");
+        await Expect(firstCard.GetByTestId("approval-count")).ToContainTextAsync("QC: tests and changelog checked.");
+        await Expect(firstCard.GetByTestId("note-decided")).ToBeVisibleAsync();
+        await DecideAsync(firstPage, firstCard, approve: true, "Approving once more.");
+        await ExpectOutcomeAsync(firstPage, DecisionOutcome.AlreadyDecided, "already approved");
+        Assert.Equal("InProgress", (await fixture.Pipelines.GetExecutionAsync(host.Pipelines[EnvironmentKind.Production], waiting.PipelineExecutionId!)).Status);
+
+        // A second, different operator's approval goes to AWS and the execution deploys.
+        var secondCard = await ApprovalCardAsync(secondPage, releaseId);
+        await Expect(secondCard.GetByTestId("decision")).ToContainTextAsync(first.Email);
+        await DecideAsync(secondPage, secondCard, approve: true, "PMO: release window OK.");
+        await ExpectOutcomeAsync(secondPage, DecisionOutcome.Approved, "sent to AWS");
+        await Expect(secondPage.Locator($"[data-testid=approval][data-release-id='{releaseId}']")).ToHaveCountAsync(0);
+        var execution = await fixture.ExecutionAsync(host.Pipelines[EnvironmentKind.Production], waiting.PipelineExecutionId!, "Succeeded");
+        Assert.Equal(waiting.PipelineExecutionId, execution.PipelineExecutionId);
+        await fixture.WaitForReleaseAsync(releaseId, ReleaseState.Succeeded);
+        await Expect(firstPage.Locator($"[data-testid=approval][data-release-id='{releaseId}']")).ToHaveCountAsync(0);
+    }
+
+    [Fact]
+    public async Task A_rejection_fails_the_execution_and_is_in_the_audit_log_with_its_comment()
+    {
+        var (host, projectId) = await fixture.HostAsync(requiredApprovals: 2);
+        var ops = await fixture.OperatorAsync();
+        var releaseId = await fixture.PushAsync(host, projectId, "master");
+        var waiting = await fixture.WaitingAsync(releaseId);
+        var page = await SignInAsync(ops.Email);
+
+        var card = await ApprovalCardAsync(page, releaseId);
+        await Expect(card.GetByTestId("approval-environment")).ToHaveTextAsync("production");
+        // No comment, no decision: the dialog says so next to the field.
+        await card.GetByTestId("reject").ClickAsync();
+        await page.GetByTestId("decision-confirm").ClickAsync();
+        await Expect(page.GetByText("a comment is required")).ToBeVisibleAsync();
+        await page.Locator("#decision-comment").FillAsync("Migration is missing its rollback.");
+        await page.GetByTestId("decision-confirm").ClickAsync();
+        await ExpectOutcomeAsync(page, DecisionOutcome.Rejected, "fails at the approval");
+
+        await fixture.ExecutionAsync(host.Pipelines[EnvironmentKind.Production], waiting.PipelineExecutionId!, "Failed");
+        await fixture.WaitForReleaseAsync(releaseId, ReleaseState.Failed);
+
+        await page.GetByTestId("nav-audit").ClickAsync();
+        await SignInPage.WaitUntilInteractiveAsync(page);
+        await page.Locator("#audit-action").FillAsync("release.rejected");
+        await page.Locator("#audit-actor").FillAsync(ops.Email);
+        var row = page.Locator("[data-testid=audit-table] tbody tr").Filter(new() { HasText = "Migration is missing its rollback." });
+        await Expect(row).ToHaveCountAsync(1);
+        await Expect(row.GetByTestId("audit-row-actor")).ToHaveTextAsync(ops.Email);
+        await Expect(row.GetByTestId("audit-row-action")).ToHaveTextAsync("release.rejected");
+        var export = await page.GetByTestId("export-csv").GetAttributeAsync("href");
+        Assert.Contains("action=release.rejected", export);
+        var csv = await page.Context.APIRequest.GetAsync(export!);
+        Assert.Equal(200, csv.Status);
+        var rows = Csv.Parse(await csv.TextAsync());
+        Assert.Contains(rows.Skip(1), r => r[2] == "release.rejected" && r[5].Contains("Migration is missing its rollback."));
+        Assert.All(rows.Skip(1), r => Assert.Equal("release.rejected", r[2]));
+    }
+
+    [Fact]
+    public async Task A_token_no_longer_current_gets_a_clear_message_not_an_error_page()
+    {
+        var (host, projectId) = await fixture.HostAsync();
+        var ops = await fixture.OperatorAsync();
+        var releaseId = await fixture.PushAsync(host, projectId, "staging");
+        var waiting = await fixture.WaitingAsync(releaseId);
+        var page = await SignInAsync(ops.Email);
+        var card = await ApprovalCardAsync(page, releaseId);
+        await card.GetByTestId("approve").ClickAsync();
+        await page.Locator("#decision-comment").FillAsync("Ship it.");
+
+        // Meanwhile the execution is stopped at AWS (in the console, by another tool): its approval token is dead.
+        await fixture.Pipelines.StopExecutionAsync(host.Pipelines[EnvironmentKind.Staging], waiting.PipelineExecutionId!, "stopped elsewhere", abandon: true);
+        await page.GetByTestId("decision-confirm").ClickAsync();
+
+        await ExpectOutcomeAsync(page, DecisionOutcome.Stale, "no longer current");
+        await Expect(page.GetByTestId("decision-result")).ToContainTextAsync("nothing was sent");
+        await Expect(page.Locator("#blazor-error-ui")).ToBeHiddenAsync();
+        await Expect(page.Locator($"[data-testid=approval][data-release-id='{releaseId}']")).ToHaveCountAsync(0);
+        await fixture.WaitForReleaseAsync(releaseId, ReleaseState.Stopped);
+        Assert.Empty(await fixture.DecisionsAsync(releaseId));
+    }
+
+    [Fact]
+    public async Task A_customer_reaches_no_operator_page_and_no_operator_API()
+    {
+        var (host, projectId) = await fixture.HostAsync();
+        var releaseId = await fixture.PushAsync(host, projectId, "staging");
+        await fixture.WaitingAsync(releaseId);
+        var customer = await fixture.Portal.CreateUserAsync(PortalRoles.Customer, $"cu-{Guid.NewGuid():N}@customer.example", OperatorPortalFixture.Password);
+        var page = await NewPageAsync();
+        await SignInPage.SignInAsync(page, customer.Email!, OperatorPortalFixture.Password);
+        await Expect(page.GetByRole(AriaRole.Heading, new() { Name = "My hosts" })).ToBeVisibleAsync();
+        await Expect(page.GetByTestId("nav-operations")).ToHaveCountAsync(0);
+        await Expect(page.GetByTestId("nav-approvals")).ToHaveCountAsync(0);
+
+        foreach (var path in new[] { "/operations", "/operations/approvals", "/operations/fleet", "/operations/audit", $"/operations/hosts/{host.Id}" })
+        {
+            await page.GotoAsync(path);
+            await Expect(page.GetByTestId("access-denied")).ToBeVisibleAsync();
+            await Expect(page.GetByTestId("approval")).ToHaveCountAsync(0);
+            await Expect(page.GetByTestId("operations-overview")).ToHaveCountAsync(0);
+        }
+
+        var api = page.Context.APIRequest;
+        Assert.Equal(403, (await api.GetAsync("/api/v1/operations/approvals")).Status);
+        Assert.Equal(403, (await api.GetAsync("/api/v1/operations/overview")).Status);
+        Assert.Equal(403, (await api.GetAsync("/api/v1/operations/audit.csv")).Status);
+        Assert.Equal(403, (await api.PostAsync($"/api/v1/operations/approvals/{releaseId}/approve",
+            new() { DataObject = new { comment = "let me in" } })).Status);
+        Assert.Equal(403, (await api.GetAsync("/operations/jobs")).Status);
+        Assert.Equal(ReleaseState.WaitingForApproval, (await fixture.ReleaseAsync(releaseId)).State);
+        Assert.Empty(await fixture.DecisionsAsync(releaseId));
+    }
+
+    private async Task<IPage> NewPageAsync()
+    {
+        var context = await Portal.Tests.Support.Browser.NewContextAsync(fixture.Portal.BaseUrl);
+        contexts.Add(context);
+        return await context.NewPageAsync();
+    }
+
+    private async Task<IPage> SignInAsync(string email)
+    {
+        var page = await NewPageAsync();
+        await SignInPage.SignInAsync(page, email, OperatorPortalFixture.Password);
+        await Expect(page.GetByTestId("nav-operations")).ToBeVisibleAsync();
+        return page;
+    }
+
+    private static async Task<ILocator> ApprovalCardAsync(IPage page, Guid releaseId, bool navigate = true)
+    {
+        if (navigate) await page.GotoAsync("/operations/approvals");
+        await SignInPage.WaitUntilInteractiveAsync(page);
+        var card = page.Locator($"[data-testid=approval][data-release-id='{releaseId}']");
+        await Expect(card).ToBeVisibleAsync();
+        return card;
+    }
+
+    private static async Task DecideAsync(IPage page, ILocator card, bool approve, string comment)
+    {
+        await card.GetByTestId(approve ? "approve" : "reject").ClickAsync();
+        await page.Locator("#decision-comment").FillAsync(comment);
+        await page.GetByTestId("decision-confirm").ClickAsync();
+    }
+
+    private static async Task ExpectOutcomeAsync(IPage page, DecisionOutcome outcome, string text)
+    {
+        var result = page.GetByTestId("decision-result");
+        await Expect(result).ToHaveAttributeAsync("data-outcome", outcome.ToString());
+        await Expect(result).ToContainTextAsync(text);
+    }
+}
