@@ -153,7 +153,7 @@ public sealed class FleetActions(IServiceScopeFactory scopes, IPipelines pipelin
         {
             return OperatorActionResult.Conflict("The host changed meanwhile; look again.");
         }
-        scope.ServiceProvider.GetRequiredService<EnvironmentScheduler>().Schedule(environmentId, check, TimeSpan.Zero);
+        scope.ServiceProvider.GetRequiredService<CheckScheduler>().ScheduleEnvironmentStep(environmentId, check, TimeSpan.Zero);
         return OperatorActionResult.Done(required
             ? $"{name} releases will wait for approval: the pipeline is being updated."
             : $"{name} releases will deploy without approval: the pipeline is being updated.");
