@@ -78,6 +78,7 @@ public sealed class ProvisioningBenchmark : IBenchmark
             if (failed > 0) Console.WriteLine($"FAILED orders: {failed}");
         }
         var wall = watch.Elapsed;
+        await PrintTimelineAsync(connectionString, DateTimeOffset.UtcNow - wall, cancellationToken);
         var stats = await emulator.StatsAsync();
         var stacks = orders * 2;
         var byService = stats.Operations.GroupBy(o => o.Key.Split(':')[0]).Select(g => $"{g.Key} {g.Sum(o => o.Value)}");
@@ -85,6 +86,26 @@ public sealed class ProvisioningBenchmark : IBenchmark
         Console.WriteLine($"AWS calls: {stats.Total} for {stacks} stacks = {(double)stats.Total / stacks:0.0} per stack (goal ≤ 15); {string.Join(", ", byService)}");
         foreach (var (operation, count) in stats.Operations.OrderByDescending(o => o.Value))
             Console.WriteLine($"  {operation,-45} {count,8} ({(double)count / stacks:0.00} per stack)");
+    }
+
+    /// <summary>When, after the orders, the stacks started and the hosts became Active: where the time went.</summary>
+    private static async Task PrintTimelineAsync(string connectionString, DateTimeOffset start, CancellationToken cancellationToken)
+    {
+        await using var db = TestOrders.Database(connectionString);
+        var active = (await db.Hosts.Select(h => h.UpdatedAt).ToListAsync(cancellationToken)).Select(t => (t - start).TotalSeconds).Order().ToList();
+        var stacks = await db.StackEvents.Where(e => e.LogicalResourceId == e.StackName)
+            .GroupBy(e => e.StackName)
+            .Select(g => new { Name = g.Key, Start = g.Min(e => e.Timestamp), End = g.Max(e => e.Timestamp) })
+            .ToListAsync(cancellationToken);
+        static string Percentiles(IReadOnlyList<double> values) => values.Count == 0 ? "-" :
+            string.Join(" ", new[] { 0.0, 0.5, 0.9, 1.0 }.Select(q => $"p{q * 100:0}={values[(int)Math.Min(values.Count - 1, q * values.Count)]:0.0}s"));
+        var infraStart = stacks.Where(s => s.Name.EndsWith("-infra")).Select(s => (s.Start - start).TotalSeconds).Order().ToList();
+        var appStart = stacks.Where(s => s.Name.EndsWith("-app")).Select(s => (s.Start - start).TotalSeconds).Order().ToList();
+        var infraTook = stacks.Where(s => s.Name.EndsWith("-infra")).Select(s => (s.End - s.Start).TotalSeconds).Order().ToList();
+        var appTook = stacks.Where(s => s.Name.EndsWith("-app")).Select(s => (s.End - s.Start).TotalSeconds).Order().ToList();
+        Console.WriteLine($"infrastructure stacks started: {Percentiles(infraStart)}; took {Percentiles(infraTook)}");
+        Console.WriteLine($"software stacks started:       {Percentiles(appStart)}; took {Percentiles(appTook)}");
+        Console.WriteLine($"hosts Active:                  {Percentiles(active)}");
     }
 
     /// <summary>The same stacks without the portal: every order at once, infrastructure then software, watched every 50 ms.</summary>

@@ -13,7 +13,7 @@ namespace Portal.Provisioning.Stacks;
 /// impossible for two environments to hold the same one; an allocation is kept for the environment's life (updates
 /// reuse it) and freed on decommission.
 /// </summary>
-public sealed class ListenerPriorityAllocator(PortalDbContext db, ILoadBalancerRules rules, PlatformSettings platform)
+public sealed class ListenerPriorityAllocator(PortalDbContext db, ListenerRulePriorities loadBalancer, PlatformSettings platform)
 {
     private const int Attempts = 5;
 
@@ -33,7 +33,7 @@ public sealed class ListenerPriorityAllocator(PortalDbContext db, ILoadBalancerR
         int[] usedOnLoadBalancer;
         try
         {
-            usedOnLoadBalancer = (await rules.DescribeRulesAsync(listener, cancellationToken)).Select(r => r.NumericPriority).OfType<int>().ToArray();
+            usedOnLoadBalancer = await loadBalancer.UsedAsync(listener, cancellationToken);
         }
         catch (AwsNotFoundException e)
         {

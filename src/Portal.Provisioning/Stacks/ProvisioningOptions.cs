@@ -15,6 +15,9 @@ public sealed class ProvisioningOptions
     /// <summary>Wait before trying again after AWS stayed unavailable (throttling, 5xx) through the client's own retries.</summary>
     public TimeSpan UnavailableRetryDelay { get; set; } = TimeSpan.FromSeconds(10);
 
+    /// <summary>How long one DescribeRules listing of the shared listener serves the priority allocations that follow it.</summary>
+    public TimeSpan ListenerRulesFreshFor { get; set; } = TimeSpan.FromSeconds(10);
+
     /// <summary>How many follow-up looks at stacks and change sets the job server runs at once.</summary>
     public int MaxConcurrentLooks { get; set; } = 16;
 
@@ -31,6 +34,7 @@ public sealed class ProvisioningOptions
         Positive(nameof(UnavailableRetryDelay), UnavailableRetryDelay);
         Positive(nameof(ReconcileInterval), ReconcileInterval);
         Positive(nameof(OverdueAfter), OverdueAfter);
+        Positive(nameof(ListenerRulesFreshFor), ListenerRulesFreshFor);
         if (MaxConcurrentLooks is < 1 or > 1000)
             throw new InvalidOperationException($"{Section}:{nameof(MaxConcurrentLooks)} must be between 1 and 1000 (is {MaxConcurrentLooks}).");
         if (MaxCheckInterval < MinCheckInterval)

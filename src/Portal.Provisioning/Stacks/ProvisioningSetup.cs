@@ -18,6 +18,7 @@ public static class ProvisioningSetup
         services.AddScoped<StackEventCopier>();
         services.AddScoped<StackDriver>();
         services.AddScoped<ListenerPriorityAllocator>();
+        services.AddSingleton<ListenerRulePriorities>();
         services.AddScoped<EnvironmentProvisioner>();
         services.AddScoped<EnvironmentDecommissioner>();
         services.AddScoped<EnvironmentUpdater>();
