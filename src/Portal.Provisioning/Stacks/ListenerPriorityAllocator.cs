@@ -15,8 +15,29 @@ namespace Portal.Provisioning.Stacks;
 /// </summary>
 public sealed class ListenerPriorityAllocator(PortalDbContext db, ListenerRulePriorities loadBalancer, PlatformSettings platform)
 {
-    private const int Attempts = 5;
+    /// <summary>
+    /// Allocators of one listener take turns on an advisory lock; lock and insert go to Postgres as one batch, which
+    /// runs as one implicit transaction, so the lock is held for the insert alone and never across a round trip.
+    /// Each statement reads committed data afresh (read committed), so the insert sees every earlier holder's row.
+    /// </summary>
+    private static readonly string AllocateSql = $"""
+        SELECT pg_advisory_xact_lock(hashtext(@listener));
+        INSERT INTO "ListenerPriorityAllocations" ("ListenerArn", "Priority", "HostEnvironmentId", "AllocatedAt")
+        SELECT @listener, c.p, @environment, now()
+        FROM (
+            SELECT {HostStackRenderer.MinListenerPriority} AS p
+            UNION SELECT a."Priority" + 1 FROM "ListenerPriorityAllocations" a WHERE a."ListenerArn" = @listener
+            UNION SELECT u + 1 FROM unnest(@used) AS u
+        ) AS c
+        WHERE c.p <= {HostStackRenderer.MaxListenerPriority}
+          AND c.p <> ALL(@used)
+          AND NOT EXISTS (SELECT 1 FROM "ListenerPriorityAllocations" a WHERE a."ListenerArn" = @listener AND a."Priority" = c.p)
+        ORDER BY c.p
+        LIMIT 1
+        RETURNING "Priority";
+        """;
 
+    /// <summary>The environment's priority, allocated on first call. The caller saves the environment.</summary>
     public async Task<int> EnsureAsync(HostEnvironment environment, CancellationToken cancellationToken)
     {
         if (environment.ListenerPriority is { } held) return held;
@@ -24,11 +45,7 @@ public sealed class ListenerPriorityAllocator(PortalDbContext db, ListenerRulePr
         var existing = await db.ListenerPriorityAllocations.AsNoTracking()
             .FirstOrDefaultAsync(a => a.HostEnvironmentId == environment.Id, cancellationToken);
         if (existing is not null)
-        {
-            environment.ListenerPriority = existing.Priority;
-            await db.SaveChangesAsync(cancellationToken);
-            return existing.Priority;
-        }
+            return (environment.ListenerPriority = existing.Priority).Value;
 
         int[] usedOnLoadBalancer;
         try
@@ -39,29 +56,9 @@ public sealed class ListenerPriorityAllocator(PortalDbContext db, ListenerRulePr
         {
             throw new ProvisioningRefusedException($"The shared platform is not ready: its listener {listener} was not found ({e.Code}). An operator must deploy the platform stack and set Platform:SharedListenerArn.");
         }
-        for (var attempt = 1; ; attempt++)
-        {
-            await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
-            // Allocators of one listener take turns; the unique index stays the guarantee.
-            await db.Database.ExecuteSqlAsync($"SELECT pg_advisory_xact_lock(hashtext({listener}))", cancellationToken);
-            var priority = await LowestFreeAsync(listener, usedOnLoadBalancer, cancellationToken)
-                ?? throw new InvalidOperationException($"No free rule priority left on the shared listener {listener}.");
-            db.ListenerPriorityAllocations.Add(new ListenerPriorityAllocation { ListenerArn = listener, Priority = priority, HostEnvironmentId = environment.Id });
-            environment.ListenerPriority = priority;
-            try
-            {
-                await db.SaveChangesAsync(cancellationToken);
-                await transaction.CommitAsync(cancellationToken);
-                return priority;
-            }
-            catch (DbUpdateException e) when (e.InnerException is PostgresException { SqlState: PostgresErrorCodes.UniqueViolation } && attempt < Attempts)
-            {
-                await transaction.RollbackAsync(cancellationToken);
-                foreach (var entry in db.ChangeTracker.Entries<ListenerPriorityAllocation>().Where(x => x.State == EntityState.Added).ToList())
-                    entry.State = EntityState.Detached;
-                environment.ListenerPriority = null;
-            }
-        }
+        var priority = await AllocateAsync(listener, environment.Id, usedOnLoadBalancer, cancellationToken)
+            ?? throw new InvalidOperationException($"No free rule priority left on the shared listener {listener}.");
+        return (environment.ListenerPriority = priority).Value;
     }
 
     /// <summary>Frees the environment's priority (decommission). The caller saves.</summary>
@@ -71,22 +68,24 @@ public sealed class ListenerPriorityAllocator(PortalDbContext db, ListenerRulePr
         environment.ListenerPriority = null;
     }
 
-    /// <summary>
-    /// The lowest priority neither allocated nor used on the load balancer. It is 1 or follows a taken one, so only
-    /// those candidates are looked at (index lookups), however many hosts the listener serves.
-    /// </summary>
-    private async Task<int?> LowestFreeAsync(string listener, int[] usedOnLoadBalancer, CancellationToken cancellationToken) =>
-        await db.Database.SqlQuery<int>($"""
-            SELECT c.p AS "Value"
-            FROM (
-                SELECT {HostStackRenderer.MinListenerPriority} AS p
-                UNION SELECT a."Priority" + 1 FROM "ListenerPriorityAllocations" a WHERE a."ListenerArn" = {listener}
-                UNION SELECT u + 1 FROM unnest({usedOnLoadBalancer}) AS u
-            ) AS c
-            WHERE c.p <= {HostStackRenderer.MaxListenerPriority}
-              AND c.p <> ALL({usedOnLoadBalancer})
-              AND NOT EXISTS (SELECT 1 FROM "ListenerPriorityAllocations" a WHERE a."ListenerArn" = {listener} AND a."Priority" = c.p)
-            ORDER BY c.p
-            LIMIT 1
-            """).Cast<int?>().FirstOrDefaultAsync(cancellationToken);
+    private async Task<int?> AllocateAsync(string listener, Guid environmentId, int[] usedOnLoadBalancer, CancellationToken cancellationToken)
+    {
+        if (db.Database.CurrentTransaction is not null)
+            throw new InvalidOperationException("Priorities are allocated outside any transaction: the listener lock must end with the allocation.");
+        await db.Database.OpenConnectionAsync(cancellationToken);
+        try
+        {
+            await using var command = new NpgsqlCommand(AllocateSql, (NpgsqlConnection)db.Database.GetDbConnection());
+            command.Parameters.AddWithValue("listener", listener);
+            command.Parameters.AddWithValue("environment", environmentId);
+            command.Parameters.AddWithValue("used", usedOnLoadBalancer);
+            await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+            await reader.NextResultAsync(cancellationToken);
+            return await reader.ReadAsync(cancellationToken) ? reader.GetInt32(0) : null;
+        }
+        finally
+        {
+            await db.Database.CloseConnectionAsync();
+        }
+    }
 }
