@@ -22,8 +22,11 @@ public static class ReleasesSetup
         services.AddSingleton(releases);
         services.AddSingleton<RejectedTokenAudit>();
         services.AddSingleton<ReleaseStartSignal>();
-        services.AddSingleton(_ => new WebhookDataSource(NpgsqlDataSource.Create(connectionString)));
-        services.AddScoped<WebhookStore>();
+        // The webhook's statements leave no session state behind (no SET, temp tables or locks), so a connection going back
+        // to the pool needs no reset: skipping it saves Postgres a round of RESET/UNLISTEN/unlock work per push.
+        services.AddSingleton(_ => new WebhookDataSource(NpgsqlDataSource.Create(
+            new NpgsqlConnectionStringBuilder(connectionString) { NoResetOnClose = true }.ConnectionString)));
+        services.AddSingleton<WebhookStore>();
         services.AddScoped<PushWebhookService>();
         services.AddScoped<ReleaseService>();
         return services;

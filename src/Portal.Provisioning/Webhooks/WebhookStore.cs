@@ -1,6 +1,4 @@
-using System.Data.Common;
 using Npgsql;
-using NpgsqlTypes;
 using Portal.Data.Entities;
 
 namespace Portal.Provisioning.Webhooks;
@@ -15,98 +13,133 @@ public sealed class WebhookDataSource(NpgsqlDataSource dataSource) : IAsyncDispo
 
 /// <summary>
 /// The two statements every push runs: find the hosts of the project, and record the delivery with its release.
-/// They are prepared SQL rather than EF queries because they run per push under load: no DbContext, no change tracking,
-/// one round trip each, parsed and planned once per connection. The recording is ONE statement, atomic without
-/// BEGIN/COMMIT round trips, and a delivery already received (same host and delivery id, even from a concurrent request)
-/// inserts nothing instead of raising an error. The integration tests read what it writes through the EF model, so a
-/// renamed column fails them.
+/// They are prepared SQL rather than EF queries because they run per push under load: no DbContext, no change tracking.
+/// Pushes arriving together share statements (<see cref="StatementBatcher{TItem,TResult}"/>): one lookup for all their
+/// projects, one recording for all their deliveries, each ONE statement, atomic without BEGIN/COMMIT round trips. A
+/// delivery already received (same host and delivery id, even from a concurrent request or the same batch) inserts
+/// nothing instead of raising an error. The integration tests read what it writes through the EF model, so a renamed
+/// column fails them.
 /// </summary>
-public sealed class WebhookStore(WebhookDataSource database)
+public sealed class WebhookStore : IAsyncDisposable
 {
-    private const string HostsOfProjectSql = """
-        SELECT h."Id", h."CustomerId", h."Name", h."State", h."WebhookTokenHash",
+    private const int MaxBatch = 256;
+
+    private const string HostsOfProjectsSql = """
+        SELECT h."GitLabProjectId", lower(h."GitLabProjectPath"), h."Id", h."CustomerId", h."Name", h."State", h."WebhookTokenHash",
                e."Id", e."Kind", e."Branch", e."State", e."PipelineName"
         FROM "Hosts" h
         LEFT JOIN "HostEnvironments" e ON e."HostId" = h."Id"
-        WHERE h."GitLabProjectId" = @projectId OR (h."GitLabProjectId" IS NULL AND lower(h."GitLabProjectPath") = @lowerCasePath)
+        WHERE h."GitLabProjectId" = ANY(@projectIds) OR (h."GitLabProjectId" IS NULL AND lower(h."GitLabProjectPath") = ANY(@lowerCasePaths))
         ORDER BY h."Id"
         """;
 
+    // Rows go in sorted by (host, delivery id), so concurrent batches meet duplicate keys in the same order.
     private const string RecordSql = """
-        WITH delivery AS (
+        WITH input AS (
+            SELECT * FROM unnest(@deliveryRowIds, @deliveryIds, @hostIds, @environmentIds, @refs, @afters, @usernames, @emails,
+                @receivedAts, @statuses, @statusReasons, @withReleases, @releaseIds, @commitIds, @branches, @messages, @tokens, @releaseStates)
+            AS t(delivery_row_id, delivery_id, host_id, environment_id, ref, after, username, email,
+                received_at, status, status_reason, with_release, release_id, commit_id, branch, message, token, release_state)
+        ), delivery AS (
             INSERT INTO "PushDeliveries" ("Id", "DeliveryId", "HostId", "HostEnvironmentId", "Ref", "After", "UserUsername", "UserEmail",
                 "ReceivedAt", "Status", "StatusReason")
-            VALUES (@deliveryRowId, @deliveryId, @hostId, @environmentId, @ref, @after, @username, @email, @receivedAt, @status, @statusReason)
+            SELECT delivery_row_id, delivery_id, host_id, environment_id, ref, after, username, email, received_at, status, status_reason
+            FROM input
             ON CONFLICT ("HostId", "DeliveryId") DO NOTHING
             RETURNING "Id"
         ), release AS (
             INSERT INTO "Releases" ("Id", "HostEnvironmentId", "PushDeliveryId", "CommitId", "Branch", "AuthorUsername", "AuthorEmail", "Message",
                 "PushedAt", "ClientRequestToken", "State", "StartAttempts", "CreatedAt", "UpdatedAt")
-            SELECT @releaseId, @environmentId, delivery."Id", @commitId, @branch, @username, @email, @message,
-                @receivedAt, @token, @releaseState, 0, @receivedAt, @receivedAt
-            FROM delivery
-            WHERE @withRelease
+            SELECT i.release_id, i.environment_id, delivery."Id", i.commit_id, i.branch, i.username, i.email, i.message,
+                i.received_at, i.token, i.release_state, 0, i.received_at, i.received_at
+            FROM input i JOIN delivery ON delivery."Id" = i.delivery_row_id
+            WHERE i.with_release
         )
-        SELECT count(*) FROM delivery
+        SELECT "Id" FROM delivery
         """;
 
-    /// <summary>Hosts of the project: by GitLab project id, or by path (case-insensitive, as GitLab's) for hosts ordered without an id.</summary>
-    public async Task<List<HostCandidate>> FindHostsAsync(long projectId, string path, CancellationToken cancellationToken)
-    {
-        await using var connection = await database.DataSource.OpenConnectionAsync(cancellationToken);
-        await using var command = new NpgsqlCommand(HostsOfProjectSql, connection);
-        command.Parameters.Add(new NpgsqlParameter<long>("projectId", projectId));
-        command.Parameters.Add(new NpgsqlParameter<string>("lowerCasePath", path.ToLowerInvariant()));
-        await command.PrepareAsync(cancellationToken);
-        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+    private readonly NpgsqlDataSource dataSource;
+    private readonly StatementBatcher<(long ProjectId, string LowerCasePath), List<HostCandidate>> lookups;
+    private readonly StatementBatcher<(PushDelivery Delivery, Release? Release), bool> recordings;
 
-        var hosts = new List<HostCandidate>();
-        while (await reader.ReadAsync(cancellationToken))
-        {
-            var hostId = reader.GetGuid(0);
-            if (hosts.Count == 0 || hosts[^1].Id != hostId)
-                hosts.Add(new HostCandidate(hostId, reader.GetGuid(1), reader.GetString(2), Enum.Parse<HostState>(reader.GetString(3)),
-                    reader.IsDBNull(4) ? null : reader.GetString(4), []));
-            if (!reader.IsDBNull(5))
-                hosts[^1].Environments.Add(new EnvironmentCandidate(reader.GetGuid(5), Enum.Parse<EnvironmentKind>(reader.GetString(6)),
-                    reader.GetString(7), Enum.Parse<EnvironmentState>(reader.GetString(8)), reader.IsDBNull(9) ? null : reader.GetString(9)));
-        }
-        return hosts;
+    public WebhookStore(WebhookDataSource database)
+    {
+        dataSource = database.DataSource;
+        lookups = new(FindAllAsync, MaxBatch);
+        recordings = new(RecordAllAsync, MaxBatch);
     }
+
+    /// <summary>Hosts of the project: by GitLab project id, or by path (case-insensitive, as GitLab's) for hosts ordered without an id.</summary>
+    public Task<List<HostCandidate>> FindHostsAsync(long projectId, string path, CancellationToken cancellationToken) =>
+        lookups.RunAsync((projectId, path.ToLowerInvariant()), cancellationToken);
 
     /// <summary>Records the delivery, and the release when there is one. Returns false when the delivery was already recorded.</summary>
-    public async Task<bool> RecordAsync(PushDelivery delivery, Release? release, CancellationToken cancellationToken)
+    public Task<bool> RecordAsync(PushDelivery delivery, Release? release, CancellationToken cancellationToken) =>
+        recordings.RunAsync((delivery, release), cancellationToken);
+
+    private async Task<IReadOnlyList<List<HostCandidate>>> FindAllAsync(IReadOnlyList<(long ProjectId, string LowerCasePath)> projects)
     {
-        await using var connection = await database.DataSource.OpenConnectionAsync(cancellationToken);
-        await using var command = new NpgsqlCommand(RecordSql, connection);
-        var parameters = command.Parameters;
-        parameters.Add(new NpgsqlParameter<Guid>("deliveryRowId", delivery.Id));
-        parameters.Add(new NpgsqlParameter<string>("deliveryId", delivery.DeliveryId));
-        parameters.Add(Nullable("hostId", delivery.HostId));
-        parameters.Add(Nullable("environmentId", delivery.HostEnvironmentId));
-        parameters.Add(new NpgsqlParameter<string>("ref", delivery.Ref));
-        parameters.Add(new NpgsqlParameter<string>("after", delivery.After));
-        parameters.Add(Text("username", delivery.UserUsername));
-        parameters.Add(Text("email", delivery.UserEmail));
-        parameters.Add(new NpgsqlParameter<DateTimeOffset>("receivedAt", delivery.ReceivedAt));
-        parameters.Add(new NpgsqlParameter<string>("status", delivery.Status.ToString()));
-        parameters.Add(Text("statusReason", delivery.StatusReason));
-        parameters.Add(new NpgsqlParameter<bool>("withRelease", release is not null));
-        parameters.Add(new NpgsqlParameter<Guid>("releaseId", release?.Id ?? Guid.Empty));
-        parameters.Add(new NpgsqlParameter<string>("commitId", release?.CommitId ?? ""));
-        parameters.Add(new NpgsqlParameter<string>("branch", release?.Branch ?? ""));
-        parameters.Add(Text("message", release?.Message));
-        parameters.Add(new NpgsqlParameter<string>("token", release?.ClientRequestToken ?? ""));
-        parameters.Add(new NpgsqlParameter<string>("releaseState", (release?.State ?? ReleaseState.Pending).ToString()));
-        await command.PrepareAsync(cancellationToken);
-        return (long)(await command.ExecuteScalarAsync(cancellationToken))! == 1;
+        await using var connection = await dataSource.OpenConnectionAsync();
+        await using var command = new NpgsqlCommand(HostsOfProjectsSql, connection);
+        command.Parameters.Add(new NpgsqlParameter<long[]>("projectIds", projects.Select(p => p.ProjectId).Distinct().ToArray()));
+        command.Parameters.Add(new NpgsqlParameter<string[]>("lowerCasePaths", projects.Select(p => p.LowerCasePath).Distinct().ToArray()));
+        await command.PrepareAsync();
+        await using var reader = await command.ExecuteReaderAsync();
+
+        var found = new List<(long? ProjectId, string LowerCasePath, HostCandidate Host)>();
+        while (await reader.ReadAsync())
+        {
+            var hostId = reader.GetGuid(2);
+            if (found.Count == 0 || found[^1].Host.Id != hostId)
+                found.Add((reader.IsDBNull(0) ? null : reader.GetInt64(0), reader.GetString(1),
+                    new HostCandidate(hostId, reader.GetGuid(3), reader.GetString(4), Enum.Parse<HostState>(reader.GetString(5)),
+                        reader.IsDBNull(6) ? null : reader.GetString(6), [])));
+            if (!reader.IsDBNull(7))
+                found[^1].Host.Environments.Add(new EnvironmentCandidate(reader.GetGuid(7), Enum.Parse<EnvironmentKind>(reader.GetString(8)),
+                    reader.GetString(9), Enum.Parse<EnvironmentState>(reader.GetString(10)), reader.IsDBNull(11) ? null : reader.GetString(11)));
+        }
+        return projects.Select(p => found
+            .Where(f => f.ProjectId == p.ProjectId || (f.ProjectId is null && f.LowerCasePath == p.LowerCasePath))
+            .Select(f => f.Host).ToList()).ToList();
     }
 
-    private static DbParameter Nullable(string name, Guid? value) =>
-        new NpgsqlParameter(name, NpgsqlDbType.Uuid) { Value = value is { } id ? id : DBNull.Value };
+    private async Task<IReadOnlyList<bool>> RecordAllAsync(IReadOnlyList<(PushDelivery Delivery, Release? Release)> items)
+    {
+        var rows = items.OrderBy(i => i.Delivery.HostId).ThenBy(i => i.Delivery.DeliveryId, StringComparer.Ordinal).ToList();
+        await using var connection = await dataSource.OpenConnectionAsync();
+        await using var command = new NpgsqlCommand(RecordSql, connection);
+        var parameters = command.Parameters;
+        parameters.Add(new NpgsqlParameter<Guid[]>("deliveryRowIds", rows.Select(r => r.Delivery.Id).ToArray()));
+        parameters.Add(new NpgsqlParameter<string[]>("deliveryIds", rows.Select(r => r.Delivery.DeliveryId).ToArray()));
+        parameters.Add(new NpgsqlParameter<Guid?[]>("hostIds", rows.Select(r => r.Delivery.HostId).ToArray()));
+        parameters.Add(new NpgsqlParameter<Guid?[]>("environmentIds", rows.Select(r => r.Delivery.HostEnvironmentId).ToArray()));
+        parameters.Add(new NpgsqlParameter<string[]>("refs", rows.Select(r => r.Delivery.Ref).ToArray()));
+        parameters.Add(new NpgsqlParameter<string[]>("afters", rows.Select(r => r.Delivery.After).ToArray()));
+        parameters.Add(new NpgsqlParameter<string?[]>("usernames", rows.Select(r => r.Delivery.UserUsername).ToArray()));
+        parameters.Add(new NpgsqlParameter<string?[]>("emails", rows.Select(r => r.Delivery.UserEmail).ToArray()));
+        parameters.Add(new NpgsqlParameter<DateTimeOffset[]>("receivedAts", rows.Select(r => r.Delivery.ReceivedAt).ToArray()));
+        parameters.Add(new NpgsqlParameter<string[]>("statuses", rows.Select(r => r.Delivery.Status.ToString()).ToArray()));
+        parameters.Add(new NpgsqlParameter<string?[]>("statusReasons", rows.Select(r => r.Delivery.StatusReason).ToArray()));
+        parameters.Add(new NpgsqlParameter<bool[]>("withReleases", rows.Select(r => r.Release is not null).ToArray()));
+        parameters.Add(new NpgsqlParameter<Guid[]>("releaseIds", rows.Select(r => r.Release?.Id ?? Guid.Empty).ToArray()));
+        parameters.Add(new NpgsqlParameter<string[]>("commitIds", rows.Select(r => r.Release?.CommitId ?? "").ToArray()));
+        parameters.Add(new NpgsqlParameter<string[]>("branches", rows.Select(r => r.Release?.Branch ?? "").ToArray()));
+        parameters.Add(new NpgsqlParameter<string?[]>("messages", rows.Select(r => r.Release?.Message).ToArray()));
+        parameters.Add(new NpgsqlParameter<string[]>("tokens", rows.Select(r => r.Release?.ClientRequestToken ?? "").ToArray()));
+        parameters.Add(new NpgsqlParameter<string[]>("releaseStates", rows.Select(r => (r.Release?.State ?? ReleaseState.Pending).ToString()).ToArray()));
+        await command.PrepareAsync();
 
-    private static DbParameter Text(string name, string? value) =>
-        new NpgsqlParameter(name, NpgsqlDbType.Text) { Value = value is null ? DBNull.Value : value };
+        var recorded = new HashSet<Guid>();
+        await using (var reader = await command.ExecuteReaderAsync())
+            while (await reader.ReadAsync()) recorded.Add(reader.GetGuid(0));
+        return items.Select(i => recorded.Contains(i.Delivery.Id)).ToList();
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await lookups.DisposeAsync();
+        await recordings.DisposeAsync();
+    }
 }
 
 /// <summary>A host that releases from the pushed project, with what routing a push needs.</summary>
