@@ -57,7 +57,9 @@ public sealed class OperatorStagingApprovalTests(PortalFixture fixture) : IClass
         var ops = await fixture.Portal.CreateUserAsync(PortalRoles.Operator, $"op-{Guid.NewGuid():N}@ops.example", Password);
         await SignInPage.SignInAsync(page, ops.Email!, Password);
         await Expect(page.GetByTestId("nav-fleet")).ToBeVisibleAsync();
+        await SignInPage.WaitUntilInteractiveAsync(page); // a click before the page is interactive can be lost
         await page.GetByTestId("nav-fleet").ClickAsync();
+        await page.WaitForURLAsync("**/operations/fleet");
         await SignInPage.WaitUntilInteractiveAsync(page);
         await page.Locator("#fleet-search").FillAsync(project);
         await Expect(page.GetByTestId("fleet-host-link")).ToHaveCountAsync(1);
