@@ -26,6 +26,8 @@ public static class JobsSetup
             EnableLongPolling = true,
             // A job whose process died is fetched again after this long (Hangfire's default is 30 minutes).
             InvisibilityTimeout = options.InvisibilityTimeout,
+            // A lock left by a killed process counts as expired after this long (Hangfire's default is 10 minutes).
+            DistributedLockTimeout = options.DistributedLockTimeout,
         };
         // This portal's own storage and job activator, registered before AddHangfire so that its clients, server and
         // dashboard use them rather than Hangfire's process-wide JobStorage.Current and JobActivator.Current (which
@@ -98,6 +100,9 @@ public sealed class JobOptions
     /// <summary>How long a fetched job stays invisible to other workers; a job whose process died runs again after it.</summary>
     public TimeSpan InvisibilityTimeout { get; set; } = TimeSpan.FromMinutes(5);
 
+    /// <summary>How old a Hangfire lock must be to count as left behind by a dead process. Hangfire holds its locks for moments.</summary>
+    public TimeSpan DistributedLockTimeout { get; set; } = TimeSpan.FromMinutes(1);
+
     public void Validate()
     {
         if (WorkerCount is < 1 or > 500)
@@ -106,6 +111,8 @@ public sealed class JobOptions
             throw new InvalidOperationException($"{Section}:{nameof(QueuePollInterval)} must be positive.");
         if (SchedulePollingInterval <= TimeSpan.Zero)
             throw new InvalidOperationException($"{Section}:{nameof(SchedulePollingInterval)} must be positive.");
+        if (DistributedLockTimeout < TimeSpan.FromSeconds(10))
+            throw new InvalidOperationException($"{Section}:{nameof(DistributedLockTimeout)} must be at least 10 seconds: longer than Hangfire holds a lock.");
         if (InvisibilityTimeout < TimeSpan.FromMinutes(1))
             throw new InvalidOperationException($"{Section}:{nameof(InvisibilityTimeout)} must be at least a minute: longer than any job runs.");
     }

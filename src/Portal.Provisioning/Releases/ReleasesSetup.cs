@@ -2,6 +2,7 @@ using Hangfire;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
 using Npgsql;
 using Portal.Provisioning.Jobs;
 using Portal.Provisioning.Webhooks;
@@ -53,15 +54,31 @@ public static class ReleasesSetup
     }
 }
 
-/// <summary>Registers (or updates) the recurring pipeline state sync when the portal starts.</summary>
-internal sealed class ReleaseJobsRegistration(IRecurringJobManager recurringJobs, ReleaseOptions options) : IHostedService
+/// <summary>
+/// Registers (or updates) the recurring pipeline state sync when the portal starts. In the background, trying again
+/// until it succeeds: a portal killed while holding Hangfire's lock on the recurring job leaves the lock until it expires
+/// (Jobs:DistributedLockTimeout), and that must delay the registration, not stop the restarted portal from starting.
+/// </summary>
+internal sealed class ReleaseJobsRegistration(IRecurringJobManager recurringJobs, ReleaseOptions options, ILogger<ReleaseJobsRegistration> logger)
+    : BackgroundService
 {
-    public Task StartAsync(CancellationToken cancellationToken)
-    {
-        recurringJobs.AddOrUpdate<ReleaseStateSyncJob>(ReleaseStateSyncJob.RecurringJobId, job => job.RunAsync(CancellationToken.None),
-            $"*/{options.SyncIntervalSeconds} * * * * *");
-        return Task.CompletedTask;
-    }
+    private static readonly TimeSpan RetryDelay = TimeSpan.FromSeconds(5);
 
-    public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        while (!stoppingToken.IsCancellationRequested)
+        {
+            try
+            {
+                await Task.Run(() => recurringJobs.AddOrUpdate<ReleaseStateSyncJob>(ReleaseStateSyncJob.RecurringJobId,
+                    job => job.RunAsync(CancellationToken.None), $"*/{options.SyncIntervalSeconds} * * * * *"), stoppingToken);
+                return;
+            }
+            catch (Exception e) when (e is not OperationCanceledException)
+            {
+                logger.LogWarning(e, "Registering the recurring job {JobId} failed; trying again in {Delay}.", ReleaseStateSyncJob.RecurringJobId, RetryDelay);
+                await Task.Delay(RetryDelay, stoppingToken);
+            }
+        }
+    }
 }
