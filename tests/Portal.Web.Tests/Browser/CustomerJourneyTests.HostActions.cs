@@ -19,57 +19,57 @@ public sealed partial class CustomerJourneyTests
     {
         var customer = await SignInAsNewCustomerAsync();
         // Slow enough that the page shows each operation under way before it ends.
-        await fixture.Emulator.SetTimingsAsync(new TimingSettings { ResourceDelay = TimeSpan.FromMilliseconds(150) });
+        await Fixture.Emulator.SetTimingsAsync(new TimingSettings { ResourceDelay = TimeSpan.FromMilliseconds(150) });
         try
         {
-            await page.GetByTestId("order-host").ClickAsync();
-            await page.Locator("#order-name").FillAsync("journey");
-            await page.GetByTestId("env-production").ClickAsync();
-            await page.Locator("#order-gitlab-path").FillAsync("acme/journey");
-            await page.Locator("#order-gitlab-url").FillAsync("https://gitlab.example.com/acme/journey.git");
-            await page.Locator("#order-approvers").FillAsync("ops@acme.example");
-            await page.Locator("#order-domain").FillAsync("journey.acme.example");
-            await page.Locator("#order-certificate").FillAsync("arn:aws:acm:eu-west-1:123456789012:certificate/0a1b2c3d-1111-2222-3333-444455556666");
-            await page.GetByTestId("order-submit").ClickAsync();
+            await Page.GetByTestId("order-host").ClickAsync();
+            await Page.Locator("#order-name").FillAsync("journey");
+            await Page.GetByTestId("env-production").ClickAsync();
+            await Page.Locator("#order-gitlab-path").FillAsync("acme/journey");
+            await Page.Locator("#order-gitlab-url").FillAsync("https://gitlab.example.com/acme/journey.git");
+            await Page.Locator("#order-approvers").FillAsync("ops@acme.example");
+            await Page.Locator("#order-domain").FillAsync("journey.acme.example");
+            await Page.Locator("#order-certificate").FillAsync("arn:aws:acm:eu-west-1:123456789012:certificate/0a1b2c3d-1111-2222-3333-444455556666");
+            await Page.GetByTestId("order-submit").ClickAsync();
 
-            await Expect(page).ToHaveURLAsync(new Regex("/hosts/journey$"));
-            await SignInPage.WaitUntilInteractiveAsync(page);
-            await page.EvaluateAsync("() => window.__sameDocument = true");
+            await Expect(Page).ToHaveURLAsync(new Regex("/hosts/journey$"));
+            await SignInPage.WaitUntilInteractiveAsync(Page);
+            await Page.EvaluateAsync("() => window.__sameDocument = true");
 
             // While it is provisioning, a decommission is refused with a message on the page.
-            await Expect(page.GetByTestId("host-state")).ToHaveAttributeAsync("data-state", "Provisioning");
+            await Expect(Page.GetByTestId("host-state")).ToHaveAttributeAsync("data-state", "Provisioning");
             await ConfirmDecommissionAsync("journey");
-            await Expect(page.GetByTestId("action-refused")).ToContainTextAsync("is Provisioning; decommission when it has finished.");
-            await Expect(page.GetByTestId("host-state")).ToHaveAttributeAsync("data-state", new Regex("^(Provisioning|Active)$"));
+            await Expect(Page.GetByTestId("action-refused")).ToContainTextAsync("is Provisioning; decommission when it has finished.");
+            await Expect(Page.GetByTestId("host-state")).ToHaveAttributeAsync("data-state", new Regex("^(Provisioning|Active)$"));
 
             // Events arrive without a reload until both environments are Active.
-            var devEvents = page.GetByTestId("events-dev").GetByTestId("event-row");
+            var devEvents = Page.GetByTestId("events-dev").GetByTestId("event-row");
             await Expect(devEvents.First).ToBeVisibleAsync();
             var early = await devEvents.First.InnerTextAsync();
-            await Expect(page.GetByTestId("host-state")).ToHaveAttributeAsync("data-state", "Active", new() { Timeout = (float)Provisioning.TotalMilliseconds });
-            await Expect(page.GetByTestId("environment-state-dev")).ToHaveAttributeAsync("data-state", "Active");
-            await Expect(page.GetByTestId("environment-state-production")).ToHaveAttributeAsync("data-state", "Active");
+            await Expect(Page.GetByTestId("host-state")).ToHaveAttributeAsync("data-state", "Active", new() { Timeout = (float)Provisioning.TotalMilliseconds });
+            await Expect(Page.GetByTestId("environment-state-dev")).ToHaveAttributeAsync("data-state", "Active");
+            await Expect(Page.GetByTestId("environment-state-production")).ToHaveAttributeAsync("data-state", "Active");
             // Newest first: later events replaced the top row.
             await Expect(devEvents.First).Not.ToHaveTextAsync(early);
-            await Expect(page.GetByTestId("events-production").GetByTestId("event-row").First).ToContainTextAsync("CREATE_COMPLETE");
-            await Expect(page.GetByTestId("retry")).ToHaveCountAsync(0);
+            await Expect(Page.GetByTestId("events-production").GetByTestId("event-row").First).ToContainTextAsync("CREATE_COMPLETE");
+            await Expect(Page.GetByTestId("retry")).ToHaveCountAsync(0);
 
             // The production site is the custom domain; its link opens the site in a new tab. (No such site exists:
             // the browser context answers for it.)
-            var site = page.GetByTestId("site-url-production");
+            var site = Page.GetByTestId("site-url-production");
             await Expect(site).ToHaveAttributeAsync("href", "https://journey.acme.example");
             await Expect(site).ToHaveAttributeAsync("target", "_blank");
-            await context.RouteAsync(url => url.StartsWith("https://journey.acme.example", StringComparison.Ordinal),
+            await Context.RouteAsync(url => url.StartsWith("https://journey.acme.example", StringComparison.Ordinal),
                 route => route.FulfillAsync(new() { ContentType = "text/html", Body = "<h1>journey is live</h1>" }));
-            var tab = await page.RunAndWaitForPopupAsync(() => site.ClickAsync());
+            var tab = await Page.RunAndWaitForPopupAsync(() => site.ClickAsync());
             await Expect(tab.GetByRole(AriaRole.Heading, new() { Name = "journey is live" })).ToBeVisibleAsync();
             Assert.Equal("https://journey.acme.example/", tab.Url);
             await tab.CloseAsync();
-            await Expect(page.GetByTestId("site-url-dev")).ToHaveAttributeAsync("href", new Regex("^https://journey-dev\\."));
+            await Expect(Page.GetByTestId("site-url-dev")).ToHaveAttributeAsync("href", new Regex("^https://journey-dev\\."));
 
             // Decommissioning asks for the name; the button stays disabled until it matches.
-            await page.GetByTestId("decommission").ClickAsync();
-            var dialog = page.GetByRole(AriaRole.Dialog);
+            await Page.GetByTestId("decommission").ClickAsync();
+            var dialog = Page.GetByRole(AriaRole.Dialog);
             await Expect(dialog).ToContainTextAsync("This cannot be undone.");
             var confirm = dialog.GetByTestId("decommission-confirm");
             await Expect(confirm).ToBeDisabledAsync();
@@ -79,24 +79,24 @@ public sealed partial class CustomerJourneyTests
             await Expect(confirm).ToBeDisabledAsync();
             await dialog.GetByTestId("decommission-cancel").ClickAsync();
             await Expect(dialog).ToHaveCountAsync(0);
-            await Expect(page.GetByTestId("host-state")).ToHaveAttributeAsync("data-state", "Active");
+            await Expect(Page.GetByTestId("host-state")).ToHaveAttributeAsync("data-state", "Active");
 
             await ConfirmDecommissionAsync("journey");
-            await Expect(page.GetByTestId("host-state")).ToHaveAttributeAsync("data-state", "Decommissioning");
-            await Expect(page.GetByTestId("host-decommissioning")).ToBeVisibleAsync();
-            await Expect(page.GetByTestId("decommission")).ToHaveCountAsync(0);
-            await Expect(page.GetByTestId("events-dev")).ToContainTextAsync("DELETE_IN_PROGRESS", new() { Timeout = (float)Provisioning.TotalMilliseconds });
-            await Expect(page.GetByTestId("host-state")).ToHaveAttributeAsync("data-state", "Decommissioned", new() { Timeout = (float)Provisioning.TotalMilliseconds });
+            await Expect(Page.GetByTestId("host-state")).ToHaveAttributeAsync("data-state", "Decommissioning");
+            await Expect(Page.GetByTestId("host-decommissioning")).ToBeVisibleAsync();
+            await Expect(Page.GetByTestId("decommission")).ToHaveCountAsync(0);
+            await Expect(Page.GetByTestId("events-dev")).ToContainTextAsync("DELETE_IN_PROGRESS", new() { Timeout = (float)Provisioning.TotalMilliseconds });
+            await Expect(Page.GetByTestId("host-state")).ToHaveAttributeAsync("data-state", "Decommissioned", new() { Timeout = (float)Provisioning.TotalMilliseconds });
 
             // Read-only from now on: no actions, no outputs, no webhook, no estimate; the record stays.
-            await Expect(page.GetByTestId("host-decommissioned")).ToBeVisibleAsync();
-            await Expect(page.GetByTestId("environment-state-production")).ToHaveAttributeAsync("data-state", "Decommissioned");
-            await Expect(page.GetByTestId("retry")).ToHaveCountAsync(0);
-            await Expect(page.GetByTestId("decommission")).ToHaveCountAsync(0);
-            await Expect(page.GetByTestId("webhook")).ToHaveCountAsync(0);
-            await Expect(page.GetByTestId("site-url-production")).ToHaveCountAsync(0);
-            await Expect(page.GetByTestId("cost-estimate")).ToHaveCountAsync(0);
-            Assert.True(await page.EvaluateAsync<bool>("() => window.__sameDocument === true"), "The page reloaded.");
+            await Expect(Page.GetByTestId("host-decommissioned")).ToBeVisibleAsync();
+            await Expect(Page.GetByTestId("environment-state-production")).ToHaveAttributeAsync("data-state", "Decommissioned");
+            await Expect(Page.GetByTestId("retry")).ToHaveCountAsync(0);
+            await Expect(Page.GetByTestId("decommission")).ToHaveCountAsync(0);
+            await Expect(Page.GetByTestId("webhook")).ToHaveCountAsync(0);
+            await Expect(Page.GetByTestId("site-url-production")).ToHaveCountAsync(0);
+            await Expect(Page.GetByTestId("cost-estimate")).ToHaveCountAsync(0);
+            Assert.True(await Page.EvaluateAsync<bool>("() => window.__sameDocument === true"), "The page reloaded.");
 
             var hostId = await DbAsync(db => db.Hosts.Where(h => h.CustomerId == customer.CustomerId && h.Name == "journey").Select(h => h.Id).SingleAsync());
             var audit = await DbAsync(db => db.AuditEntries.Where(a => a.HostId == hostId).OrderBy(a => a.Id).Select(a => new { a.Action, a.ActorId }).ToListAsync());
@@ -105,7 +105,7 @@ public sealed partial class CustomerJourneyTests
         }
         finally
         {
-            await fixture.Emulator.SetTimingsAsync(new TimingSettings { ResourceDelay = TimeSpan.FromMilliseconds(10) });
+            await Fixture.Emulator.SetTimingsAsync(new TimingSettings { ResourceDelay = TimeSpan.FromMilliseconds(10) });
         }
     }
 
@@ -114,45 +114,45 @@ public sealed partial class CustomerJourneyTests
     {
         const string reason = "Resource handler returned message: \"The requested DB instance class is not available\"";
         var customer = await SignInAsNewCustomerAsync();
-        await fixture.Emulator.AddFaultsAsync(new FaultSettings { Resources = [new ResourceFault { LogicalId = "DatabaseInstance", Reason = reason }] });
+        await Fixture.Emulator.AddFaultsAsync(new FaultSettings { Resources = [new ResourceFault { LogicalId = "DatabaseInstance", Reason = reason }] });
         try
         {
             await OrderAsync(customer, "flaky", "acme/flaky");
-            await page.GotoAsync("/hosts/flaky");
-            await SignInPage.WaitUntilInteractiveAsync(page);
-            await page.EvaluateAsync("() => window.__sameDocument = true");
+            await Page.GotoAsync("/hosts/flaky");
+            await SignInPage.WaitUntilInteractiveAsync(Page);
+            await Page.EvaluateAsync("() => window.__sameDocument = true");
 
-            await Expect(page.GetByTestId("host-state")).ToHaveAttributeAsync("data-state", "Failed", new() { Timeout = (float)Provisioning.TotalMilliseconds });
-            await Expect(page.GetByTestId("environment-state-dev")).ToHaveAttributeAsync("data-state", "Failed");
-            await Expect(page.GetByTestId("environment-reason-dev")).ToContainTextAsync("The requested DB instance class is not available");
-            await Expect(page.GetByTestId("environment-reason-dev")).ToContainTextAsync("DatabaseInstance");
-            await Expect(page.GetByTestId("host-reason")).ToContainTextAsync("The requested DB instance class is not available");
-            await Expect(page.GetByTestId("events-dev")).ToContainTextAsync("CREATE_FAILED");
+            await Expect(Page.GetByTestId("host-state")).ToHaveAttributeAsync("data-state", "Failed", new() { Timeout = (float)Provisioning.TotalMilliseconds });
+            await Expect(Page.GetByTestId("environment-state-dev")).ToHaveAttributeAsync("data-state", "Failed");
+            await Expect(Page.GetByTestId("environment-reason-dev")).ToContainTextAsync("The requested DB instance class is not available");
+            await Expect(Page.GetByTestId("environment-reason-dev")).ToContainTextAsync("DatabaseInstance");
+            await Expect(Page.GetByTestId("host-reason")).ToContainTextAsync("The requested DB instance class is not available");
+            await Expect(Page.GetByTestId("events-dev")).ToContainTextAsync("CREATE_FAILED");
 
-            await fixture.Emulator.ClearFaultsAsync();
-            await page.GetByTestId("retry").ClickAsync();
+            await Fixture.Emulator.ClearFaultsAsync();
+            await Page.GetByTestId("retry").ClickAsync();
 
-            await Expect(page.GetByTestId("environment-reason-dev")).ToHaveCountAsync(0);
-            await Expect(page.GetByTestId("host-state")).ToHaveAttributeAsync("data-state", "Active", new() { Timeout = (float)Provisioning.TotalMilliseconds });
-            await Expect(page.GetByTestId("environment-state-dev")).ToHaveAttributeAsync("data-state", "Active");
-            await Expect(page.GetByTestId("host-reason")).ToHaveCountAsync(0);
-            await Expect(page.GetByTestId("retry")).ToHaveCountAsync(0);
-            await Expect(page.GetByTestId("site-url-dev")).ToHaveAttributeAsync("href", new Regex("^https://flaky-dev\\."));
-            Assert.True(await page.EvaluateAsync<bool>("() => window.__sameDocument === true"), "The page reloaded.");
+            await Expect(Page.GetByTestId("environment-reason-dev")).ToHaveCountAsync(0);
+            await Expect(Page.GetByTestId("host-state")).ToHaveAttributeAsync("data-state", "Active", new() { Timeout = (float)Provisioning.TotalMilliseconds });
+            await Expect(Page.GetByTestId("environment-state-dev")).ToHaveAttributeAsync("data-state", "Active");
+            await Expect(Page.GetByTestId("host-reason")).ToHaveCountAsync(0);
+            await Expect(Page.GetByTestId("retry")).ToHaveCountAsync(0);
+            await Expect(Page.GetByTestId("site-url-dev")).ToHaveAttributeAsync("href", new Regex("^https://flaky-dev\\."));
+            Assert.True(await Page.EvaluateAsync<bool>("() => window.__sameDocument === true"), "The page reloaded.");
             var hostId = await DbAsync(db => db.Hosts.Where(h => h.CustomerId == customer.CustomerId && h.Name == "flaky").Select(h => h.Id).SingleAsync());
             Assert.True(await DbAsync(db => db.AuditEntries.AnyAsync(a => a.HostId == hostId && a.Action == "host.retry" && a.ActorId == customer.Id)));
         }
         finally
         {
-            await fixture.Emulator.ClearFaultsAsync();
+            await Fixture.Emulator.ClearFaultsAsync();
         }
     }
 
     /// <summary>Opens the decommission dialog, types the name and confirms.</summary>
     private async Task ConfirmDecommissionAsync(string hostName)
     {
-        await page.GetByTestId("decommission").ClickAsync();
-        var dialog = page.GetByRole(AriaRole.Dialog);
+        await Page.GetByTestId("decommission").ClickAsync();
+        var dialog = Page.GetByRole(AriaRole.Dialog);
         await dialog.Locator("#decommission-confirmation").FillAsync(hostName);
         await dialog.GetByTestId("decommission-confirm").ClickAsync();
         await Expect(dialog).ToHaveCountAsync(0);

@@ -21,84 +21,84 @@ public sealed partial class CustomerJourneyTests
         var customer = await SignInAsNewCustomerAsync();
         var hostId = await OrderActiveAsync(customer, "upgrade", production: true, storageGb: 20);
         // Slow enough that the page shows the update under way before it ends.
-        await fixture.Emulator.SetTimingsAsync(new TimingSettings { ResourceDelay = TimeSpan.FromMilliseconds(300) });
+        await Fixture.Emulator.SetTimingsAsync(new TimingSettings { ResourceDelay = TimeSpan.FromMilliseconds(300) });
         try
         {
-            await page.GotoAsync("/hosts/upgrade");
-            await SignInPage.WaitUntilInteractiveAsync(page);
-            await page.EvaluateAsync("() => window.__sameDocument = true");
-            await Expect(page.GetByTestId("host-plan")).ToContainTextAsync("small");
+            await Page.GotoAsync("/hosts/upgrade");
+            await SignInPage.WaitUntilInteractiveAsync(Page);
+            await Page.EvaluateAsync("() => window.__sameDocument = true");
+            await Expect(Page.GetByTestId("host-plan")).ToContainTextAsync("small");
 
-            await page.GetByTestId("update").ClickAsync();
-            await Expect(page).ToHaveURLAsync(new Regex("/hosts/upgrade/update$"));
-            await Expect(page.GetByRole(AriaRole.Heading, new() { Name = "Update upgrade" })).ToBeVisibleAsync();
+            await Page.GetByTestId("update").ClickAsync();
+            await Expect(Page).ToHaveURLAsync(new Regex("/hosts/upgrade/update$"));
+            await Expect(Page.GetByRole(AriaRole.Heading, new() { Name = "Update upgrade" })).ToBeVisibleAsync();
             // Prefilled from the host; what cannot change is read-only.
-            await Expect(page.Locator("#order-name")).ToHaveValueAsync("upgrade");
-            await Expect(page.Locator("#order-name")).Not.ToBeEditableAsync();
-            var production = page.GetByRole(AriaRole.Checkbox, new() { Name = "production", Exact = true });
+            await Expect(Page.Locator("#order-name")).ToHaveValueAsync("upgrade");
+            await Expect(Page.Locator("#order-name")).Not.ToBeEditableAsync();
+            var production = Page.GetByRole(AriaRole.Checkbox, new() { Name = "production", Exact = true });
             await Expect(production).ToBeDisabledAsync();
             await Expect(production).ToBeCheckedAsync();
-            await Expect(page.GetByRole(AriaRole.Combobox, new() { Name = "Database" })).ToBeDisabledAsync();
-            await Expect(page.Locator("#order-approvers")).ToHaveValueAsync("ops@acme.example");
-            await Expect(page.Locator("#branch-production")).ToHaveValueAsync("master");
-            await Expect(page.GetByTestId("update-changes")).ToContainTextAsync("None yet");
+            await Expect(Page.GetByRole(AriaRole.Combobox, new() { Name = "Database" })).ToBeDisabledAsync();
+            await Expect(Page.Locator("#order-approvers")).ToHaveValueAsync("ops@acme.example");
+            await Expect(Page.Locator("#branch-production")).ToHaveValueAsync("master");
+            await Expect(Page.GetByTestId("update-changes")).ToContainTextAsync("None yet");
 
             // The estimate shows now → after.
-            var now = await page.GetByTestId("cost-before").InnerTextAsync();
+            var now = await Page.GetByTestId("cost-before").InnerTextAsync();
             var unchanged = await CostTotalAsync();
             Assert.Equal(Money(now), Money(unchanged));
             await ChooseAsync("order-plan", "medium");
-            await Expect(page.GetByTestId("cost-total")).Not.ToHaveTextAsync(unchanged);
-            await Expect(page.GetByTestId("cost-difference")).ToContainTextAsync("+");
+            await Expect(Page.GetByTestId("cost-total")).Not.ToHaveTextAsync(unchanged);
+            await Expect(Page.GetByTestId("cost-difference")).ToContainTextAsync("+");
             Assert.True(Money(await CostTotalAsync()) > Money(now), $"{await CostTotalAsync()} should be more than {now}");
-            await Expect(page.GetByTestId("update-changes")).ToContainTextAsync("Plan: small → medium");
+            await Expect(Page.GetByTestId("update-changes")).ToContainTextAsync("Plan: small → medium");
 
             // CloudFormation takes its time working out the change sets, so the page shows the preview being prepared.
             // (Less than the test portal's overdue limit per step, or the reconciler would start each step afresh.)
-            await fixture.Emulator.AddFaultsAsync(new FaultSettings
+            await Fixture.Emulator.AddFaultsAsync(new FaultSettings
             {
                 Operations = [new OperationFault { Operation = "cloudformation:DescribeChangeSet", Latency = TimeSpan.FromMilliseconds(700) }],
             });
-            await page.GetByTestId("update-preview").ClickAsync();
+            await Page.GetByTestId("update-preview").ClickAsync();
 
             // The preview appears on its own once they are worked out.
-            var preview = page.GetByTestId("change-preview");
+            var preview = Page.GetByTestId("change-preview");
             await Expect(preview).ToHaveAttributeAsync("data-state", "Preparing");
-            await Expect(page.GetByTestId("change-preparing")).ToBeVisibleAsync();
-            await Expect(page.GetByTestId("change-confirm")).ToHaveCountAsync(0);
+            await Expect(Page.GetByTestId("change-preparing")).ToBeVisibleAsync();
+            await Expect(Page.GetByTestId("change-confirm")).ToHaveCountAsync(0);
             await Expect(preview).ToHaveAttributeAsync("data-state", "Ready", new() { Timeout = 30_000 });
-            await fixture.Emulator.ClearFaultsAsync();
-            await Expect(page.GetByTestId("change-ready")).ToBeVisibleAsync();
+            await Fixture.Emulator.ClearFaultsAsync();
+            await Expect(Page.GetByTestId("change-ready")).ToBeVisibleAsync();
             var plan = preview.Locator("[data-testid=field-change][data-field=plan]");
             await Expect(plan).ToContainTextAsync("Plan");
             await Expect(plan.Locator("td").Nth(1)).ToHaveTextAsync("small");
             await Expect(plan.Locator("td").Nth(2)).ToHaveTextAsync("medium");
             foreach (var environment in new[] { "dev", "production" })
-                await Expect(page.GetByTestId($"change-environment-{environment}").GetByTestId("resource-change")
+                await Expect(Page.GetByTestId($"change-environment-{environment}").GetByTestId("resource-change")
                         .Filter(new() { HasText = "Modify LaunchTemplate (AWS::EC2::LaunchTemplate) — replacement: no" }))
                     .ToHaveCountAsync(1);
-            await Expect(page.GetByTestId("change-database-replaced")).ToHaveCountAsync(0);
+            await Expect(Page.GetByTestId("change-database-replaced")).ToHaveCountAsync(0);
             await Expect(preview.Locator("[data-testid=resource-change][data-risk=Replaced]")).ToHaveCountAsync(0);
             // Nothing has changed yet.
-            Assert.Equal("small", (await fixture.World.HostAsync(hostId)).Plan);
+            Assert.Equal("small", (await Fixture.World.HostAsync(hostId)).Plan);
 
-            await page.GetByTestId("change-confirm").ClickAsync();
+            await Page.GetByTestId("change-confirm").ClickAsync();
 
-            await Expect(page).ToHaveURLAsync(new Regex("/hosts/upgrade$"));
-            await Expect(page.GetByTestId("host-state")).ToHaveAttributeAsync("data-state", "Updating");
-            await Expect(page.GetByTestId("change-applying")).ToContainTextAsync("Plan: small → medium");
-            await Expect(page.GetByTestId("update")).ToHaveCountAsync(0);
-            await Expect(page.GetByTestId("events-production")).ToContainTextAsync("UPDATE_IN_PROGRESS", new() { Timeout = (float)Provisioning.TotalMilliseconds });
-            await Expect(page.GetByTestId("host-state")).ToHaveAttributeAsync("data-state", "Active", new() { Timeout = (float)Provisioning.TotalMilliseconds });
-            await Expect(page.GetByTestId("environment-state-dev")).ToHaveAttributeAsync("data-state", "Active");
-            await Expect(page.GetByTestId("environment-state-production")).ToHaveAttributeAsync("data-state", "Active");
-            await Expect(page.GetByTestId("events-dev").GetByTestId("event-row").First).ToContainTextAsync("UPDATE_COMPLETE");
-            await Expect(page.GetByTestId("host-plan")).ToContainTextAsync("medium");
-            await Expect(page.GetByTestId("change-applying")).ToHaveCountAsync(0);
-            await Expect(page.GetByTestId("update")).ToBeVisibleAsync();
-            Assert.True(await page.EvaluateAsync<bool>("() => window.__sameDocument === true"), "The page reloaded.");
+            await Expect(Page).ToHaveURLAsync(new Regex("/hosts/upgrade$"));
+            await Expect(Page.GetByTestId("host-state")).ToHaveAttributeAsync("data-state", "Updating");
+            await Expect(Page.GetByTestId("change-applying")).ToContainTextAsync("Plan: small → medium");
+            await Expect(Page.GetByTestId("update")).ToHaveCountAsync(0);
+            await Expect(Page.GetByTestId("events-production")).ToContainTextAsync("UPDATE_IN_PROGRESS", new() { Timeout = (float)Provisioning.TotalMilliseconds });
+            await Expect(Page.GetByTestId("host-state")).ToHaveAttributeAsync("data-state", "Active", new() { Timeout = (float)Provisioning.TotalMilliseconds });
+            await Expect(Page.GetByTestId("environment-state-dev")).ToHaveAttributeAsync("data-state", "Active");
+            await Expect(Page.GetByTestId("environment-state-production")).ToHaveAttributeAsync("data-state", "Active");
+            await Expect(Page.GetByTestId("events-dev").GetByTestId("event-row").First).ToContainTextAsync("UPDATE_COMPLETE");
+            await Expect(Page.GetByTestId("host-plan")).ToContainTextAsync("medium");
+            await Expect(Page.GetByTestId("change-applying")).ToHaveCountAsync(0);
+            await Expect(Page.GetByTestId("update")).ToBeVisibleAsync();
+            Assert.True(await Page.EvaluateAsync<bool>("() => window.__sameDocument === true"), "The page reloaded.");
 
-            var host = await fixture.World.HostAsync(hostId);
+            var host = await Fixture.World.HostAsync(hostId);
             Assert.Equal(("medium", HostState.Active), (host.Plan, host.State));
             var audit = await DbAsync(db => db.AuditEntries.Where(a => a.HostId == hostId).Select(a => new { a.Action, a.ActorId }).ToListAsync());
             Assert.Contains(audit, a => a.Action == "host.change-proposed" && a.ActorId == customer.Id);
@@ -106,8 +106,8 @@ public sealed partial class CustomerJourneyTests
         }
         finally
         {
-            await fixture.Emulator.ClearFaultsAsync();
-            await fixture.Emulator.SetTimingsAsync(new TimingSettings { ResourceDelay = TimeSpan.FromMilliseconds(10) });
+            await Fixture.Emulator.ClearFaultsAsync();
+            await Fixture.Emulator.SetTimingsAsync(new TimingSettings { ResourceDelay = TimeSpan.FromMilliseconds(10) });
         }
     }
 
@@ -117,43 +117,43 @@ public sealed partial class CustomerJourneyTests
         var customer = await SignInAsNewCustomerAsync();
         var hostId = await OrderActiveAsync(customer, "steady", production: false, storageGb: 50);
 
-        await page.GotoAsync("/hosts/steady/update");
-        await SignInPage.WaitUntilInteractiveAsync(page);
-        await Expect(page.Locator("#order-storage")).ToHaveValueAsync("50");
+        await Page.GotoAsync("/hosts/steady/update");
+        await SignInPage.WaitUntilInteractiveAsync(Page);
+        await Expect(Page.Locator("#order-storage")).ToHaveValueAsync("50");
 
-        await page.Locator("#order-storage").FillAsync("30");
-        await Expect(page.GetByText("Database storage can only grow (it is 50 GB now).")).ToBeVisibleAsync();
-        await page.GetByTestId("update-preview").ClickAsync();
-        await Expect(page.GetByTestId("update-failure")).ToContainTextAsync("The order has errors");
-        await page.Locator("#order-health").FillAsync("health");
-        await Expect(page.GetByText("Start with '/' and use only URL path characters")).ToBeVisibleAsync();
+        await Page.Locator("#order-storage").FillAsync("30");
+        await Expect(Page.GetByText("Database storage can only grow (it is 50 GB now).")).ToBeVisibleAsync();
+        await Page.GetByTestId("update-preview").ClickAsync();
+        await Expect(Page.GetByTestId("update-failure")).ToContainTextAsync("The order has errors");
+        await Page.Locator("#order-health").FillAsync("health");
+        await Expect(Page.GetByText("Start with '/' and use only URL path characters")).ToBeVisibleAsync();
         Assert.False(await DbAsync(db => db.HostChanges.AnyAsync(c => c.HostId == hostId)));
 
         // Back to the host's own values: nothing to change is said, not previewed.
-        await page.Locator("#order-storage").FillAsync("50");
-        await page.Locator("#order-health").FillAsync("/health");
-        await Expect(page.GetByText("Database storage can only grow")).ToHaveCountAsync(0);
-        await page.GetByTestId("update-preview").ClickAsync();
-        await Expect(page.GetByTestId("update-failure")).ToContainTextAsync("Nothing to change: this is the host's current order.");
+        await Page.Locator("#order-storage").FillAsync("50");
+        await Page.Locator("#order-health").FillAsync("/health");
+        await Expect(Page.GetByText("Database storage can only grow")).ToHaveCountAsync(0);
+        await Page.GetByTestId("update-preview").ClickAsync();
+        await Expect(Page.GetByTestId("update-failure")).ToContainTextAsync("Nothing to change: this is the host's current order.");
         Assert.False(await DbAsync(db => db.HostChanges.AnyAsync(c => c.HostId == hostId)));
 
         // A valid edit is previewed; leaving it open, the host page says so and leads back to it.
-        await page.Locator("#order-storage").FillAsync("80");
-        await page.GetByTestId("update-preview").ClickAsync();
-        await Expect(page.GetByTestId("change-preview")).ToHaveAttributeAsync("data-state", "Ready", new() { Timeout = 30_000 });
-        await Expect(page.Locator("[data-testid=field-change][data-field=databaseStorageGb]")).ToContainTextAsync("80");
-        await Expect(page.GetByTestId("change-environment-dev")).ToContainTextAsync("Modify DatabaseInstance (AWS::RDS::DBInstance) — replacement: no");
+        await Page.Locator("#order-storage").FillAsync("80");
+        await Page.GetByTestId("update-preview").ClickAsync();
+        await Expect(Page.GetByTestId("change-preview")).ToHaveAttributeAsync("data-state", "Ready", new() { Timeout = 30_000 });
+        await Expect(Page.Locator("[data-testid=field-change][data-field=databaseStorageGb]")).ToContainTextAsync("80");
+        await Expect(Page.GetByTestId("change-environment-dev")).ToContainTextAsync("Modify DatabaseInstance (AWS::RDS::DBInstance) — replacement: no");
 
-        await page.GetByTestId("back-to-host").ClickAsync();
-        await Expect(page.GetByTestId("change-open")).ToContainTextAsync("Database storage (GB): 50 → 80");
-        await page.GetByTestId("change-review").ClickAsync();
-        await Expect(page.GetByTestId("change-preview")).ToHaveAttributeAsync("data-state", "Ready");
+        await Page.GetByTestId("back-to-host").ClickAsync();
+        await Expect(Page.GetByTestId("change-open")).ToContainTextAsync("Database storage (GB): 50 → 80");
+        await Page.GetByTestId("change-review").ClickAsync();
+        await Expect(Page.GetByTestId("change-preview")).ToHaveAttributeAsync("data-state", "Ready");
 
-        await page.GetByTestId("change-discard").ClickAsync();
-        await Expect(page).ToHaveURLAsync(new Regex("/hosts/steady$"));
-        await Expect(page.GetByTestId("change-open")).ToHaveCountAsync(0);
-        await Expect(page.GetByTestId("host-state")).ToHaveAttributeAsync("data-state", "Active");
-        var host = await fixture.World.HostAsync(hostId);
+        await Page.GetByTestId("change-discard").ClickAsync();
+        await Expect(Page).ToHaveURLAsync(new Regex("/hosts/steady$"));
+        await Expect(Page.GetByTestId("change-open")).ToHaveCountAsync(0);
+        await Expect(Page.GetByTestId("host-state")).ToHaveAttributeAsync("data-state", "Active");
+        var host = await Fixture.World.HostAsync(hostId);
         Assert.Equal(50, host.Database.AllocatedStorageGb);
         Assert.Equal(HostChangeState.Discarded, await DbAsync(db => db.HostChanges.Where(c => c.HostId == hostId).Select(c => c.State).SingleAsync()));
     }
@@ -161,7 +161,7 @@ public sealed partial class CustomerJourneyTests
     /// <summary>A host ordered as the form saves it, provisioned against the emulator until Active.</summary>
     private async Task<Guid> OrderActiveAsync(PortalUser user, string name, bool production, int storageGb)
     {
-        var created = await fixture.Portal.WithScopeAsync(async services =>
+        var created = await Fixture.Portal.WithScopeAsync(async services =>
         {
             var outcome = await services.GetRequiredService<HostOrders>().CreateAsync(new Actor(user.Id, user.Email!), user.CustomerId!.Value, new HostOrder
             {
@@ -177,7 +177,7 @@ public sealed partial class CustomerJourneyTests
             });
             return Assert.IsType<OrderOutcome.Created>(outcome);
         });
-        await fixture.World.WaitForAsync(created.HostId, HostState.Active, Provisioning);
+        await Fixture.World.WaitForAsync(created.HostId, HostState.Active, Provisioning);
         return created.HostId;
     }
 }

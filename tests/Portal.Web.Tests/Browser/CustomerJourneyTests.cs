@@ -11,54 +11,43 @@ using static Microsoft.Playwright.Assertions;
 
 namespace Portal.Web.Tests.Browser;
 
-public sealed partial class CustomerJourneyTests(PortalFixture fixture) : IClassFixture<PortalFixture>, IAsyncLifetime
+public sealed partial class CustomerJourneyTests(PortalFixture fixture) : PortalBrowserTests(fixture)
 {
     private const string Password = "Customer#Pass1";
-    private IBrowserContext context = null!;
-    private IPage page = null!;
-
-    public async Task InitializeAsync()
-    {
-        context = await Portal.Tests.Support.Browser.NewContextAsync(fixture.Portal.BaseUrl);
-        page = await context.NewPageAsync();
-    }
-
-    public async Task DisposeAsync() => await context.DisposeAsync();
-
     [Fact]
     public async Task A_customer_orders_a_host_with_dev_and_production_and_lands_on_its_page_with_the_token_shown_once()
     {
         var customer = await SignInAsNewCustomerAsync();
-        await page.GetByTestId("order-host").ClickAsync();
-        await Expect(page.GetByRole(AriaRole.Heading, new() { Name = "Order a host" })).ToBeVisibleAsync();
+        await Page.GetByTestId("order-host").ClickAsync();
+        await Expect(Page.GetByRole(AriaRole.Heading, new() { Name = "Order a host" })).ToBeVisibleAsync();
 
-        await page.Locator("#order-name").FillAsync("shop");
-        await page.GetByTestId("env-production").ClickAsync();
-        await Expect(page.GetByTestId("production-options")).ToBeVisibleAsync();
+        await Page.Locator("#order-name").FillAsync("shop");
+        await Page.GetByTestId("env-production").ClickAsync();
+        await Expect(Page.GetByTestId("production-options")).ToBeVisibleAsync();
         var smallPrice = await CostTotalAsync();
         await ChooseAsync("order-plan", "medium");
-        await Expect(page.GetByTestId("cost-total")).Not.ToHaveTextAsync(smallPrice);
+        await Expect(Page.GetByTestId("cost-total")).Not.ToHaveTextAsync(smallPrice);
         var mediumPrice = await CostTotalAsync();
         Assert.True(Money(mediumPrice) > Money(smallPrice), $"{mediumPrice} should be more than {smallPrice}");
 
-        await page.Locator("#order-gitlab-path").FillAsync("acme/shop");
-        await page.Locator("#order-gitlab-url").FillAsync("https://gitlab.example.com/acme/shop.git");
-        await page.Locator("#order-health").FillAsync("/health");
-        await page.Locator("#order-approvers").FillAsync("ops@acme.example, cto@acme.example");
-        await page.Locator("#order-domain").FillAsync("www.acme.example");
-        await page.Locator("#order-certificate").FillAsync("arn:aws:acm:eu-west-1:123456789012:certificate/0a1b2c3d-1111-2222-3333-444455556666");
+        await Page.Locator("#order-gitlab-path").FillAsync("acme/shop");
+        await Page.Locator("#order-gitlab-url").FillAsync("https://gitlab.example.com/acme/shop.git");
+        await Page.Locator("#order-health").FillAsync("/health");
+        await Page.Locator("#order-approvers").FillAsync("ops@acme.example, cto@acme.example");
+        await Page.Locator("#order-domain").FillAsync("www.acme.example");
+        await Page.Locator("#order-certificate").FillAsync("arn:aws:acm:eu-west-1:123456789012:certificate/0a1b2c3d-1111-2222-3333-444455556666");
         // The custom domain's dedicated load balancer is in the estimate.
-        await Expect(page.GetByTestId("cost-estimate")).ToContainTextAsync("Dedicated load balancer");
-        await page.GetByTestId("order-submit").ClickAsync();
+        await Expect(Page.GetByTestId("cost-estimate")).ToContainTextAsync("Dedicated load balancer");
+        await Page.GetByTestId("order-submit").ClickAsync();
 
-        await Expect(page).ToHaveURLAsync(new Regex("/hosts/shop$"));
-        await Expect(page.GetByRole(AriaRole.Heading, new() { Name = "shop" })).ToBeVisibleAsync();
-        await Expect(page.GetByTestId("host-state")).ToHaveAttributeAsync("data-state", new Regex("^(Provisioning|Active)$"));
-        await Expect(page.GetByTestId("environment-dev")).ToBeVisibleAsync();
-        await Expect(page.GetByTestId("environment-production")).ToContainTextAsync("master");
-        await Expect(page.GetByTestId("webhook-url")).ToHaveTextAsync($"{fixture.Portal.BaseUrl.ToString().TrimEnd('/')}/hooks/gitlab");
-        await Expect(page.GetByTestId("copy-webhook-token")).ToBeVisibleAsync();
-        var token = await page.GetByTestId("webhook-token-value").InnerTextAsync();
+        await Expect(Page).ToHaveURLAsync(new Regex("/hosts/shop$"));
+        await Expect(Page.GetByRole(AriaRole.Heading, new() { Name = "shop" })).ToBeVisibleAsync();
+        await Expect(Page.GetByTestId("host-state")).ToHaveAttributeAsync("data-state", new Regex("^(Provisioning|Active)$"));
+        await Expect(Page.GetByTestId("environment-dev")).ToBeVisibleAsync();
+        await Expect(Page.GetByTestId("environment-production")).ToContainTextAsync("master");
+        await Expect(Page.GetByTestId("webhook-url")).ToHaveTextAsync($"{Fixture.Portal.BaseUrl.ToString().TrimEnd('/')}/hooks/gitlab");
+        await Expect(Page.GetByTestId("copy-webhook-token")).ToBeVisibleAsync();
+        var token = await Page.GetByTestId("webhook-token-value").InnerTextAsync();
         Assert.StartsWith(HostWebhook.TokenPrefix, token);
 
         var host = await DbAsync(db => db.Hosts.Include(h => h.Environments).SingleAsync(h => h.CustomerId == customer.CustomerId && h.Name == "shop"));
@@ -67,86 +56,86 @@ public sealed partial class CustomerJourneyTests(PortalFixture fixture) : IClass
         Assert.Equal([EnvironmentKind.Dev, EnvironmentKind.Production], host.Environments.Select(e => e.Kind).Order());
 
         // The browser's cookie works for the API too.
-        var api = await context.APIRequest.GetAsync("/api/v1/hosts/shop");
+        var api = await Context.APIRequest.GetAsync("/api/v1/hosts/shop");
         Assert.Equal(200, api.Status);
 
         // Shown once: a reload shows the URL but not the token.
-        await page.ReloadAsync();
-        await SignInPage.WaitUntilInteractiveAsync(page);
-        await Expect(page.GetByTestId("webhook-url")).ToBeVisibleAsync();
-        await Expect(page.GetByTestId("webhook-token-value")).ToHaveCountAsync(0);
-        await Expect(page.Locator("body")).Not.ToContainTextAsync(token);
+        await Page.ReloadAsync();
+        await SignInPage.WaitUntilInteractiveAsync(Page);
+        await Expect(Page.GetByTestId("webhook-url")).ToBeVisibleAsync();
+        await Expect(Page.GetByTestId("webhook-token-value")).ToHaveCountAsync(0);
+        await Expect(Page.Locator("body")).Not.ToContainTextAsync(token);
     }
 
     [Fact]
     public async Task Bad_input_shows_errors_next_to_the_fields_and_saves_nothing()
     {
         var customer = await SignInAsNewCustomerAsync();
-        await page.GotoAsync("/hosts/new");
-        await SignInPage.WaitUntilInteractiveAsync(page);
+        await Page.GotoAsync("/hosts/new");
+        await SignInPage.WaitUntilInteractiveAsync(Page);
 
-        await page.Locator("#order-name").FillAsync("Bad Name");
-        await Expect(page.GetByText("Use lower-case letters, digits and single hyphens")).ToBeVisibleAsync();
-        await page.GetByTestId("env-production").ClickAsync();
-        await page.Locator("#order-gitlab-path").FillAsync("acme/shop");
-        await page.Locator("#order-gitlab-url").FillAsync("https://gitlab.example.com/acme/shop.git");
-        await page.Locator("#order-approvers").FillAsync("not-an-email");
-        await page.Locator("#order-domain").FillAsync("www.acme.example");
-        await page.GetByTestId("order-submit").ClickAsync();
+        await Page.Locator("#order-name").FillAsync("Bad Name");
+        await Expect(Page.GetByText("Use lower-case letters, digits and single hyphens")).ToBeVisibleAsync();
+        await Page.GetByTestId("env-production").ClickAsync();
+        await Page.Locator("#order-gitlab-path").FillAsync("acme/shop");
+        await Page.Locator("#order-gitlab-url").FillAsync("https://gitlab.example.com/acme/shop.git");
+        await Page.Locator("#order-approvers").FillAsync("not-an-email");
+        await Page.Locator("#order-domain").FillAsync("www.acme.example");
+        await Page.GetByTestId("order-submit").ClickAsync();
 
-        await Expect(page.GetByTestId("order-failure")).ToBeVisibleAsync();
-        await Expect(page.GetByText("'not-an-email' is not an e-mail address.")).ToBeVisibleAsync();
-        await Expect(page.GetByText("A custom domain needs the ARN of its ACM certificate.")).ToBeVisibleAsync();
-        await Expect(page.GetByText("Use lower-case letters, digits and single hyphens")).ToBeVisibleAsync();
+        await Expect(Page.GetByTestId("order-failure")).ToBeVisibleAsync();
+        await Expect(Page.GetByText("'not-an-email' is not an e-mail address.")).ToBeVisibleAsync();
+        await Expect(Page.GetByText("A custom domain needs the ARN of its ACM certificate.")).ToBeVisibleAsync();
+        await Expect(Page.GetByText("Use lower-case letters, digits and single hyphens")).ToBeVisibleAsync();
 
-        await page.Locator("#order-certificate").FillAsync("arn:aws:iam::123456789012:server-certificate/shop");
-        await Expect(page.GetByText("Enter an ACM certificate ARN such as")).ToBeVisibleAsync();
-        await Expect(page.GetByText("A custom domain needs the ARN of its ACM certificate.")).ToHaveCountAsync(0);
+        await Page.Locator("#order-certificate").FillAsync("arn:aws:iam::123456789012:server-certificate/shop");
+        await Expect(Page.GetByText("Enter an ACM certificate ARN such as")).ToBeVisibleAsync();
+        await Expect(Page.GetByText("A custom domain needs the ARN of its ACM certificate.")).ToHaveCountAsync(0);
 
-        await page.GetByTestId("order-submit").ClickAsync();
-        await Expect(page.GetByTestId("order-failure")).ToBeVisibleAsync();
-        Assert.EndsWith("/hosts/new", page.Url);
+        await Page.GetByTestId("order-submit").ClickAsync();
+        await Expect(Page.GetByTestId("order-failure")).ToBeVisibleAsync();
+        Assert.EndsWith("/hosts/new", Page.Url);
         Assert.Equal(0, await DbAsync(db => db.Hosts.CountAsync(h => h.CustomerId == customer.CustomerId)));
 
         // Fixing the fields makes the same form go through.
-        await page.Locator("#order-name").FillAsync("good-name");
-        await page.Locator("#order-approvers").FillAsync("ops@acme.example");
-        await page.Locator("#order-certificate").FillAsync("arn:aws:acm:eu-west-1:123456789012:certificate/0a1b2c3d");
-        await page.GetByTestId("order-submit").ClickAsync();
-        await Expect(page).ToHaveURLAsync(new Regex("/hosts/good-name$"));
+        await Page.Locator("#order-name").FillAsync("good-name");
+        await Page.Locator("#order-approvers").FillAsync("ops@acme.example");
+        await Page.Locator("#order-certificate").FillAsync("arn:aws:acm:eu-west-1:123456789012:certificate/0a1b2c3d");
+        await Page.GetByTestId("order-submit").ClickAsync();
+        await Expect(Page).ToHaveURLAsync(new Regex("/hosts/good-name$"));
     }
 
     [Fact]
     public async Task My_hosts_lists_only_the_customers_hosts_and_searches_on_the_server()
     {
         var customer = await SignInAsNewCustomerAsync();
-        var other = await fixture.Portal.CreateUserAsync(PortalRoles.Customer, $"{Guid.NewGuid():N}@example.test", Password);
+        var other = await Fixture.Portal.CreateUserAsync(PortalRoles.Customer, $"{Guid.NewGuid():N}@example.test", Password);
         await OrderAsync(customer, "shop-frontend", "acme/frontend");
         await OrderAsync(customer, "billing", "acme/billing");
         await OrderAsync(other, "shop-secret", "other/secret");
 
-        await page.GotoAsync("/hosts");
-        await SignInPage.WaitUntilInteractiveAsync(page);
-        var table = page.GetByTestId("hosts-table");
+        await Page.GotoAsync("/hosts");
+        await SignInPage.WaitUntilInteractiveAsync(Page);
+        var table = Page.GetByTestId("hosts-table");
         await Expect(table.GetByTestId("host-link")).ToHaveTextAsync(["billing", "shop-frontend"]);
 
-        await page.Locator("#hosts-search").FillAsync("shop");
+        await Page.Locator("#hosts-search").FillAsync("shop");
         await Expect(table.GetByTestId("host-link")).ToHaveTextAsync(["shop-frontend"]);
         await Expect(table).Not.ToContainTextAsync("shop-secret");
 
-        await page.Locator("#hosts-search").FillAsync("acme/bill");
+        await Page.Locator("#hosts-search").FillAsync("acme/bill");
         await Expect(table.GetByTestId("host-link")).ToHaveTextAsync(["billing"]);
 
-        await page.Locator("#hosts-search").FillAsync("nothing-like-this");
-        await Expect(page.GetByTestId("hosts-none-found")).ToBeVisibleAsync();
+        await Page.Locator("#hosts-search").FillAsync("nothing-like-this");
+        await Expect(Page.GetByTestId("hosts-none-found")).ToBeVisibleAsync();
 
-        await page.Locator("#hosts-search").FillAsync("front");
+        await Page.Locator("#hosts-search").FillAsync("front");
         await table.GetByTestId("host-link").ClickAsync();
-        await Expect(page).ToHaveURLAsync(new Regex("/hosts/shop-frontend$"));
+        await Expect(Page).ToHaveURLAsync(new Regex("/hosts/shop-frontend$"));
 
         // Another customer's host is not found, not shown.
-        await page.GotoAsync("/hosts/shop-secret");
-        await Expect(page.GetByTestId("host-not-found")).ToBeVisibleAsync();
+        await Page.GotoAsync("/hosts/shop-secret");
+        await Expect(Page.GetByTestId("host-not-found")).ToBeVisibleAsync();
     }
 
     [Fact]
@@ -154,33 +143,33 @@ public sealed partial class CustomerJourneyTests(PortalFixture fixture) : IClass
     {
         var customer = await SignInAsNewCustomerAsync();
         // Slow enough that the page shows provisioning under way before it ends.
-        await fixture.Emulator.SetTimingsAsync(new Portal.AwsEmulator.TimingSettings { ResourceDelay = TimeSpan.FromMilliseconds(150) });
+        await Fixture.Emulator.SetTimingsAsync(new Portal.AwsEmulator.TimingSettings { ResourceDelay = TimeSpan.FromMilliseconds(150) });
         try
         {
             await OrderAsync(customer, "live", "acme/live");
-            await page.GotoAsync("/hosts/live");
-            await SignInPage.WaitUntilInteractiveAsync(page);
-            await page.EvaluateAsync("() => window.__sameDocument = true");
-            var events = page.GetByTestId("events-dev");
+            await Page.GotoAsync("/hosts/live");
+            await SignInPage.WaitUntilInteractiveAsync(Page);
+            await Page.EvaluateAsync("() => window.__sameDocument = true");
+            var events = Page.GetByTestId("events-dev");
 
-            await Expect(page.GetByTestId("environment-state-dev")).ToHaveAttributeAsync("data-state", "Provisioning");
+            await Expect(Page.GetByTestId("environment-state-dev")).ToHaveAttributeAsync("data-state", "Provisioning");
             await Expect(events.GetByTestId("event-row").First).ToBeVisibleAsync();
             // The page shows the latest events, newest first: new ones arriving change the top row.
             var early = await events.GetByTestId("event-row").First.InnerTextAsync();
 
-            await Expect(page.GetByTestId("environment-state-dev")).ToHaveAttributeAsync("data-state", "Active", new() { Timeout = 60_000 });
-            await Expect(page.GetByTestId("host-state")).ToHaveAttributeAsync("data-state", "Active");
+            await Expect(Page.GetByTestId("environment-state-dev")).ToHaveAttributeAsync("data-state", "Active", new() { Timeout = 60_000 });
+            await Expect(Page.GetByTestId("host-state")).ToHaveAttributeAsync("data-state", "Active");
             await Expect(events.GetByTestId("event-row").First).Not.ToHaveTextAsync(early);
             await Expect(events.GetByTestId("event-row").First).ToContainTextAsync("CREATE_COMPLETE");
             var siteUrl = await DbAsync(db => db.HostEnvironments.Where(e => e.Host.CustomerId == customer.CustomerId && e.Host.Name == "live")
                 .Select(e => e.Outputs["SiteUrl"]).SingleAsync());
-            await Expect(page.GetByTestId("site-url-dev")).ToHaveAttributeAsync("href", siteUrl);
+            await Expect(Page.GetByTestId("site-url-dev")).ToHaveAttributeAsync("href", siteUrl);
             Assert.StartsWith("https://live-dev.", siteUrl);
-            Assert.True(await page.EvaluateAsync<bool>("() => window.__sameDocument === true"), "The page reloaded.");
+            Assert.True(await Page.EvaluateAsync<bool>("() => window.__sameDocument === true"), "The page reloaded.");
         }
         finally
         {
-            await fixture.Emulator.SetTimingsAsync(new Portal.AwsEmulator.TimingSettings { ResourceDelay = TimeSpan.FromMilliseconds(10) });
+            await Fixture.Emulator.SetTimingsAsync(new Portal.AwsEmulator.TimingSettings { ResourceDelay = TimeSpan.FromMilliseconds(10) });
         }
     }
 
@@ -189,52 +178,52 @@ public sealed partial class CustomerJourneyTests(PortalFixture fixture) : IClass
     {
         var customer = await SignInAsNewCustomerAsync();
         await OrderAsync(customer, "hooks", "acme/hooks");
-        await page.GotoAsync("/hosts/hooks");
-        await SignInPage.WaitUntilInteractiveAsync(page);
-        await Expect(page.GetByTestId("webhook-token-value")).ToHaveCountAsync(0);
+        await Page.GotoAsync("/hosts/hooks");
+        await SignInPage.WaitUntilInteractiveAsync(Page);
+        await Expect(Page.GetByTestId("webhook-token-value")).ToHaveCountAsync(0);
         var before = await DbAsync(db => db.Hosts.Where(h => h.CustomerId == customer.CustomerId && h.Name == "hooks").Select(h => h.WebhookTokenHash).SingleAsync());
 
-        await page.GetByTestId("regenerate-token").ClickAsync();
-        await page.GetByRole(AriaRole.Button, new() { Name = "Regenerate", Exact = true }).ClickAsync();
+        await Page.GetByTestId("regenerate-token").ClickAsync();
+        await Page.GetByRole(AriaRole.Button, new() { Name = "Regenerate", Exact = true }).ClickAsync();
 
-        var token = await page.GetByTestId("webhook-token-value").InnerTextAsync();
+        var token = await Page.GetByTestId("webhook-token-value").InnerTextAsync();
         Assert.StartsWith(HostWebhook.TokenPrefix, token);
         var after = await DbAsync(db => db.Hosts.Where(h => h.CustomerId == customer.CustomerId && h.Name == "hooks").Select(h => h.WebhookTokenHash).SingleAsync());
         Assert.NotEqual(before, after);
         Assert.Equal(SecretToken.Hash(token), after);
         // Still shown after the page's next live refresh, gone after a reload.
-        await page.WaitForTimeoutAsync(2500);
-        await Expect(page.GetByTestId("webhook-token-value")).ToHaveTextAsync(token);
-        await page.ReloadAsync();
-        await SignInPage.WaitUntilInteractiveAsync(page);
-        await Expect(page.GetByTestId("webhook-url")).ToBeVisibleAsync();
-        await Expect(page.GetByTestId("webhook-token-value")).ToHaveCountAsync(0);
+        await Page.WaitForTimeoutAsync(2500);
+        await Expect(Page.GetByTestId("webhook-token-value")).ToHaveTextAsync(token);
+        await Page.ReloadAsync();
+        await SignInPage.WaitUntilInteractiveAsync(Page);
+        await Expect(Page.GetByTestId("webhook-url")).ToBeVisibleAsync();
+        await Expect(Page.GetByTestId("webhook-token-value")).ToHaveCountAsync(0);
     }
 
     [Fact]
     public async Task The_api_tokens_page_links_the_interactive_api_reference()
     {
         await SignInAsNewCustomerAsync();
-        await page.GotoAsync("/account/tokens");
-        var href = await page.GetByTestId("api-reference-link").GetAttributeAsync("href");
+        await Page.GotoAsync("/account/tokens");
+        var href = await Page.GetByTestId("api-reference-link").GetAttributeAsync("href");
 
-        await page.GotoAsync(href!);
+        await Page.GotoAsync(href!);
 
         // The reference has loaded the portal's OpenAPI document: its description and the Hosts operations.
-        await Expect(page.GetByText("Order and follow your hosts.").First).ToBeVisibleAsync(new() { Timeout = 30_000 });
-        await Expect(page.GetByText("Hosts", new() { Exact = true }).First).ToBeVisibleAsync();
+        await Expect(Page.GetByText("Order and follow your hosts.").First).ToBeVisibleAsync(new() { Timeout = 30_000 });
+        await Expect(Page.GetByText("Hosts", new() { Exact = true }).First).ToBeVisibleAsync();
     }
 
     private async Task<PortalUser> SignInAsNewCustomerAsync()
     {
-        var user = await fixture.Portal.CreateUserAsync(PortalRoles.Customer, $"{Guid.NewGuid():N}@example.test", Password);
-        await SignInPage.SignInAsync(page, user.Email!, Password);
-        await Expect(page.GetByRole(AriaRole.Heading, new() { Name = "My hosts" })).ToBeVisibleAsync();
-        await SignInPage.WaitUntilInteractiveAsync(page);
+        var user = await Fixture.Portal.CreateUserAsync(PortalRoles.Customer, $"{Guid.NewGuid():N}@example.test", Password);
+        await SignInPage.SignInAsync(Page, user.Email!, Password);
+        await Expect(Page.GetByRole(AriaRole.Heading, new() { Name = "My hosts" })).ToBeVisibleAsync();
+        await SignInPage.WaitUntilInteractiveAsync(Page);
         return user;
     }
 
-    private Task OrderAsync(PortalUser user, string name, string project) => fixture.Portal.WithScopeAsync(async services =>
+    private Task OrderAsync(PortalUser user, string name, string project) => Fixture.Portal.WithScopeAsync(async services =>
     {
         var outcome = await services.GetRequiredService<HostOrders>().CreateAsync(new Actor(user.Id, user.Email!), user.CustomerId!.Value, new HostOrder
         {
@@ -248,15 +237,15 @@ public sealed partial class CustomerJourneyTests(PortalFixture fixture) : IClass
     });
 
     private Task<T> DbAsync<T>(Func<PortalDbContext, Task<T>> work) =>
-        fixture.Portal.WithScopeAsync(services => work(services.GetRequiredService<PortalDbContext>()));
+        Fixture.Portal.WithScopeAsync(services => work(services.GetRequiredService<PortalDbContext>()));
 
     private async Task ChooseAsync(string selectTestId, string optionStartingWith)
     {
-        await page.GetByTestId(selectTestId).ClickAsync();
-        await page.Locator(".mud-popover-open .mud-list-item").Filter(new() { HasTextRegex = new Regex($"^{Regex.Escape(optionStartingWith)}") }).ClickAsync();
+        await Page.GetByTestId(selectTestId).ClickAsync();
+        await Page.Locator(".mud-popover-open .mud-list-item").Filter(new() { HasTextRegex = new Regex($"^{Regex.Escape(optionStartingWith)}") }).ClickAsync();
     }
 
-    private Task<string> CostTotalAsync() => page.GetByTestId("cost-total").InnerTextAsync();
+    private Task<string> CostTotalAsync() => Page.GetByTestId("cost-total").InnerTextAsync();
 
     private static decimal Money(string total) =>
         decimal.Parse(Regex.Match(total, @"[\d,]+\.\d{2}").Value.Replace(",", ""), System.Globalization.CultureInfo.InvariantCulture);

@@ -21,24 +21,13 @@ namespace Portal.Web.Tests.Browser;
 /// The whole way with the real templates: an operator makes a customer's staging environment wait for approval (the
 /// pipeline gains its Approval stage through a stack update), then approves a staging release and it deploys.
 /// </summary>
-public sealed class OperatorStagingApprovalTests(PortalFixture fixture) : IClassFixture<PortalFixture>, IAsyncLifetime
+public sealed class OperatorStagingApprovalTests(PortalFixture fixture) : PortalBrowserTests(fixture)
 {
     private const string Password = "Operator#Pass1";
-    private IBrowserContext context = null!;
-    private IPage page = null!;
-
-    public async Task InitializeAsync()
-    {
-        context = await Portal.Tests.Support.Browser.NewContextAsync(fixture.Portal.BaseUrl);
-        page = await context.NewPageAsync();
-    }
-
-    public async Task DisposeAsync() => await context.DisposeAsync();
-
     [Fact]
     public async Task An_operator_turns_on_staging_approval_and_approves_a_staging_release_that_then_deploys()
     {
-        var (_, api) = await new HostApiHelpers(fixture).CustomerAsync();
+        var (_, api) = await new HostApiHelpers(Fixture).CustomerAsync();
         var project = $"acme/gate-{Guid.NewGuid():N}"[..20];
         var order = await api.PostAsJsonAsync("/api/v1/hosts", new
         {
@@ -50,72 +39,72 @@ public sealed class OperatorStagingApprovalTests(PortalFixture fixture) : IClass
         var created = await order.Content.ReadFromJsonAsync<JsonElement>();
         var hostId = created.GetProperty("host").GetProperty("id").GetGuid();
         var webhookToken = created.GetProperty("webhookToken").GetString()!;
-        var host = await fixture.World.WaitForAsync(hostId, HostState.Active);
+        var host = await Fixture.World.WaitForAsync(hostId, HostState.Active);
         var staging = host.Environments.Single(e => e.Kind == EnvironmentKind.Staging);
         Assert.Equal(["Source", "Build", "Deploy"], await StagesAsync(staging.PipelineName!));
 
-        var ops = await fixture.Portal.CreateUserAsync(PortalRoles.Operator, $"op-{Guid.NewGuid():N}@ops.example", Password);
-        await SignInPage.SignInAsync(page, ops.Email!, Password);
-        await Expect(page.GetByTestId("nav-fleet")).ToBeVisibleAsync();
-        await SignInPage.WaitUntilInteractiveAsync(page); // a click before the page is interactive can be lost
-        await page.GetByTestId("nav-fleet").ClickAsync();
-        await page.WaitForURLAsync("**/operations/fleet");
-        await SignInPage.WaitUntilInteractiveAsync(page);
-        await page.Locator("#fleet-search").FillAsync(project);
-        await Expect(page.GetByTestId("fleet-host-link")).ToHaveCountAsync(1);
-        await page.GetByTestId("fleet-host-link").ClickAsync();
-        await Expect(page.GetByTestId("approval-settings")).ToBeVisibleAsync();
-        await SignInPage.WaitUntilInteractiveAsync(page);
-        await Expect(page.GetByTestId("environment-staging")).ToBeVisibleAsync(); // the customer's own view of the host
+        var ops = await Fixture.Portal.CreateUserAsync(PortalRoles.Operator, $"op-{Guid.NewGuid():N}@ops.example", Password);
+        await SignInPage.SignInAsync(Page, ops.Email!, Password);
+        await Expect(Page.GetByTestId("nav-fleet")).ToBeVisibleAsync();
+        await SignInPage.WaitUntilInteractiveAsync(Page); // a click before the page is interactive can be lost
+        await Page.GetByTestId("nav-fleet").ClickAsync();
+        await Page.WaitForURLAsync("**/operations/fleet");
+        await SignInPage.WaitUntilInteractiveAsync(Page);
+        await Page.Locator("#fleet-search").FillAsync(project);
+        await Expect(Page.GetByTestId("fleet-host-link")).ToHaveCountAsync(1);
+        await Page.GetByTestId("fleet-host-link").ClickAsync();
+        await Expect(Page.GetByTestId("approval-settings")).ToBeVisibleAsync();
+        await SignInPage.WaitUntilInteractiveAsync(Page);
+        await Expect(Page.GetByTestId("environment-staging")).ToBeVisibleAsync(); // the customer's own view of the host
 
-        await page.GetByTestId("approval-switch-staging").Locator("input").CheckAsync();
-        await Expect(page.GetByTestId("action-result")).ToContainTextAsync("staging releases will wait for approval");
-        var updated = await Poll.UntilAsync(() => fixture.World.HostAsync(hostId),
+        await Page.GetByTestId("approval-switch-staging").Locator("input").CheckAsync();
+        await Expect(Page.GetByTestId("action-result")).ToContainTextAsync("staging releases will wait for approval");
+        var updated = await Poll.UntilAsync(() => Fixture.World.HostAsync(hostId),
             h => h.State == HostState.Active && h.Environments.Single(e => e.Kind == EnvironmentKind.Staging) is { State: EnvironmentState.Active, Operation: EnvironmentOperation.None },
             TimeSpan.FromSeconds(60), "the staging pipeline to be updated", ProvisioningWorld.Describe);
         Assert.True(updated.Environments.Single(e => e.Kind == EnvironmentKind.Staging).RequiresApproval);
         Assert.Equal(["Source", "Build", "Approval", "Deploy"], await StagesAsync(staging.PipelineName!));
-        await Expect(page.GetByTestId("approval-switch-staging").Locator("input")).ToBeCheckedAsync();
+        await Expect(Page.GetByTestId("approval-switch-staging").Locator("input")).ToBeCheckedAsync();
 
-        using var gitlab = fixture.Portal.CreateClient();
+        using var gitlab = Fixture.Portal.CreateClient();
         var push = await gitlab.SendAsync(GitLabSender.Push(GitLabPayloads.Push("refs/heads/staging", WebhookPortalFixture.NewProjectId(), project), webhookToken));
         Assert.Equal(HttpStatusCode.Accepted, push.StatusCode);
         var releaseId = (await push.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("releaseId").GetGuid();
         var waiting = await SyncUntilAsync(staging.Id, releaseId, ReleaseState.WaitingForApproval);
         Assert.Equal("Approval", waiting.PendingApprovalStage);
 
-        await page.GetByTestId("nav-approvals").ClickAsync();
-        await SignInPage.WaitUntilInteractiveAsync(page);
-        var card = page.Locator($"[data-testid=approval][data-release-id='{releaseId}']");
+        await Page.GetByTestId("nav-approvals").ClickAsync();
+        await SignInPage.WaitUntilInteractiveAsync(Page);
+        var card = Page.Locator($"[data-testid=approval][data-release-id='{releaseId}']");
         await Expect(card.GetByTestId("approval-environment")).ToHaveTextAsync("staging");
         await Expect(card.GetByTestId("approval-count")).ToContainTextAsync("0 of 1");
         await card.GetByTestId("approve").ClickAsync();
-        await page.Locator("#decision-comment").FillAsync("Staging smoke tests are green.");
-        await page.GetByTestId("decision-confirm").ClickAsync();
+        await Page.Locator("#decision-comment").FillAsync("Staging smoke tests are green.");
+        await Page.GetByTestId("decision-confirm").ClickAsync();
 
-        await Expect(page.GetByTestId("decision-result")).ToHaveAttributeAsync("data-outcome", nameof(DecisionOutcome.Approved));
-        var pipelines = fixture.Portal.Services.GetRequiredService<IPipelines>();
+        await Expect(Page.GetByTestId("decision-result")).ToHaveAttributeAsync("data-outcome", nameof(DecisionOutcome.Approved));
+        var pipelines = Fixture.Portal.Services.GetRequiredService<IPipelines>();
         var execution = await Poll.UntilAsync(() => pipelines.GetExecutionAsync(staging.PipelineName!, waiting.PipelineExecutionId!),
             e => e.Status == "Succeeded", TimeSpan.FromSeconds(60), "the staging execution to succeed", e => e.Status);
         Assert.Equal(waiting.PipelineExecutionId, execution.PipelineExecutionId);
         var release = await SyncUntilAsync(staging.Id, releaseId, ReleaseState.Succeeded);
         Assert.Contains(release.Stages, s => s is { Name: "Deploy", Status: "Succeeded" });
-        var audit = await fixture.Portal.WithScopeAsync(services => services.GetRequiredService<PortalDbContext>().AuditEntries.AsNoTracking()
+        var audit = await Fixture.Portal.WithScopeAsync(services => services.GetRequiredService<PortalDbContext>().AuditEntries.AsNoTracking()
             .Where(a => a.HostId == hostId).Select(a => a.Action).ToListAsync());
         Assert.Contains("environment.approval-required", audit);
         Assert.Contains("release.approved", audit);
     }
 
     private async Task<List<string>> StagesAsync(string pipeline) =>
-        (await fixture.Portal.Services.GetRequiredService<IPipelines>().GetStateAsync(pipeline)).Stages.Select(s => s.StageName).ToList();
+        (await Fixture.Portal.Services.GetRequiredService<IPipelines>().GetStateAsync(pipeline)).Stages.Select(s => s.StageName).ToList();
 
     private async Task<Release> SyncUntilAsync(Guid environmentId, Guid releaseId, ReleaseState state)
     {
         var deadline = DateTimeOffset.UtcNow.AddSeconds(60);
         while (true)
         {
-            await fixture.Portal.WithScopeAsync(services => services.GetRequiredService<ReleaseStateSync>().SyncEnvironmentAsync(environmentId, default));
-            var release = await ReleasePortalFixture.ReleaseAsync(fixture.Portal, releaseId);
+            await Fixture.Portal.WithScopeAsync(services => services.GetRequiredService<ReleaseStateSync>().SyncEnvironmentAsync(environmentId, default));
+            var release = await ReleasePortalFixture.ReleaseAsync(Fixture.Portal, releaseId);
             if (release.State == state) return release;
             if (DateTimeOffset.UtcNow > deadline) throw new TimeoutException($"Release never became {state}: it is {release.State} ({release.StateReason}).");
             await Task.Delay(200);
