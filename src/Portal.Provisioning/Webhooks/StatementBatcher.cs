@@ -41,18 +41,19 @@ public sealed class StatementBatcher<TItem, TResult> : IAsyncDisposable
             batch.Clear();
             while (batch.Count < maxBatch && queue.Reader.TryRead(out var queued)) batch.Add(queued);
             if (batch.Count == 0) continue;
+            if (batch.Count == 1)
+            {
+                await RunAloneAsync(batch[0].Item, batch[0].Done);
+                continue;
+            }
             try
             {
                 var results = await run(batch.Select(b => b.Item).ToList());
                 for (var i = 0; i < batch.Count; i++) batch[i].Done.TrySetResult(results[i]);
             }
-            catch when (batch.Count > 1)
+            catch
             {
                 foreach (var (item, done) in batch) await RunAloneAsync(item, done);
-            }
-            catch (Exception e)
-            {
-                batch[0].Done.TrySetException(e);
             }
         }
     }
