@@ -15,7 +15,7 @@ public sealed class AwsRetryPolicy(AwsOptions options, TimeProvider time, ILogge
     public async Task<T> ExecuteAsync<T>(AwsService service, string operation, Func<CancellationToken, Task<T>> attempt, CancellationToken cancellationToken)
     {
         var started = time.GetTimestamp();
-        AwsException last;
+        AwsException? last = null;
         var attempts = 0;
         while (true)
         {
@@ -31,6 +31,11 @@ public sealed class AwsRetryPolicy(AwsOptions options, TimeProvider time, ILogge
             catch (AwsException e) when (e.Retryable)
             {
                 last = e;
+            }
+            catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested && attemptTimeout < options.Timeout && last is not null)
+            {
+                // The budget, not AWS, cut this last attempt short: the previous answer says more about why we give up.
+                break;
             }
             catch (OperationCanceledException e) when (!cancellationToken.IsCancellationRequested)
             {
