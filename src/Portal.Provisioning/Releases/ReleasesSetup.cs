@@ -28,7 +28,7 @@ public static class ReleasesSetup
         services.AddSingleton(_ => new WebhookDataSource(NpgsqlDataSource.Create(
             new NpgsqlConnectionStringBuilder(connectionString) { NoResetOnClose = true }.ConnectionString)));
         services.AddSingleton<WebhookStore>();
-        services.AddScoped<PushWebhookService>();
+        services.AddSingleton<PushWebhookService>();
         services.AddScoped<ReleaseService>();
         return services;
     }

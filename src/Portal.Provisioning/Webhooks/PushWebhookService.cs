@@ -12,10 +12,11 @@ namespace Portal.Provisioning.Webhooks;
 /// <summary>
 /// Receives GitLab push deliveries: finds the host and environment, checks the token, and records the delivery with a
 /// pending release in one transaction. It never calls AWS: the release starters pick pending releases up (and after a
-/// crash, pick them up again), so the answer to GitLab is fast and an accepted push is never lost.
+/// crash, pick them up again), so the answer to GitLab is fast and an accepted push is never lost. A singleton: the
+/// accepted path touches only <see cref="WebhookStore"/>; a DbContext is made only for the rare duplicate or refusal.
 /// </summary>
 public sealed class PushWebhookService(
-    PortalDbContext db,
+    IDbContextFactory<PortalDbContext> contexts,
     WebhookStore store,
     RejectedTokenAudit rejectedTokenAudit,
     GitLabWebhookOptions options,
@@ -83,7 +84,8 @@ public sealed class PushWebhookService(
             return new PushIgnored(ignoredBecause!);
         }
         startSignal.Notify();
-        logger.LogInformation("GitLab delivery {DeliveryId} accepted: release {ReleaseId} of {Commit} to {Environment} of host {HostId}",
+        // Debug: the release start that follows is logged, and the delivery itself is a row in the database.
+        logger.LogDebug("GitLab delivery {DeliveryId} accepted: release {ReleaseId} of {Commit} to {Environment} of host {HostId}",
             deliveryId, release.Id, release.CommitId, environment!.Kind, host.Id);
         return new PushAccepted(deliveryId, release.Id, environment.Kind, release.CommitId,
             $"Accepted: commit {release.CommitId[..Math.Min(12, release.CommitId.Length)]} releases to the {environment.Kind.ToString().ToLowerInvariant()} environment of host {host.Name}.");
@@ -133,6 +135,7 @@ public sealed class PushWebhookService(
 
     private async Task<PushOutcome> DuplicateAsync(Guid hostId, string deliveryId, CancellationToken cancellationToken)
     {
+        await using var db = await contexts.CreateDbContextAsync(cancellationToken);
         var earlier = await db.PushDeliveries.AsNoTracking()
             .Where(d => d.HostId == hostId && d.DeliveryId == deliveryId)
             .Select(d => new { d.Status, ReleaseId = db.Releases.Where(r => r.PushDeliveryId == d.Id).Select(r => (Guid?)r.Id).FirstOrDefault() })
@@ -146,6 +149,7 @@ public sealed class PushWebhookService(
         CancellationToken cancellationToken)
     {
         logger.LogWarning("GitLab delivery for project {ProjectId} from {Source} refused: {Why}", push.Project.Id, sourceAddress, why);
+        await using var db = await contexts.CreateDbContextAsync(cancellationToken);
         var recorded = false;
         foreach (var host in candidates.Where(h => rejectedTokenAudit.ShouldRecord(h.Id)))
         {
