@@ -83,16 +83,26 @@ public sealed class HostOrders(
     }
 
     /// <summary>Replaces the host's webhook token; the old one stops working at once. Null when the customer has no such host.</summary>
+    /// <summary>
+    /// A new webhook token for the host; the old one stops working. One UPDATE of the hash alone, so that it does not
+    /// collide with the jobs that change the host's state meanwhile (a save of the loaded row would fail its row version).
+    /// </summary>
     public async Task<string?> RegenerateWebhookTokenAsync(Actor actor, Guid customerId, string name, CancellationToken cancellationToken = default)
     {
         await using var db = await contexts.CreateDbContextAsync(cancellationToken);
-        var host = await db.Hosts.SingleOrDefaultAsync(h => h.CustomerId == customerId && h.Name == name, cancellationToken);
-        if (host is null) return null;
+        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
+        var hostId = await db.Hosts.Where(h => h.CustomerId == customerId && h.Name == name).Select(h => (Guid?)h.Id)
+            .SingleOrDefaultAsync(cancellationToken);
+        if (hostId is null) return null;
         var token = SecretToken.Generate(HostWebhook.TokenPrefix);
-        host.WebhookTokenHash = SecretToken.Hash(token);
-        host.UpdatedAt = clock.GetUtcNow();
-        db.Record(actor, "host.webhook-token-regenerated", $"Host '{host.Name}'", customerId, host.Id);
+        var hash = SecretToken.Hash(token);
+        var now = clock.GetUtcNow();
+        var updated = await db.Hosts.Where(h => h.Id == hostId)
+            .ExecuteUpdateAsync(set => set.SetProperty(h => h.WebhookTokenHash, hash).SetProperty(h => h.UpdatedAt, now), cancellationToken);
+        if (updated == 0) return null; // Deleted since.
+        db.Record(actor, "host.webhook-token-regenerated", $"Host '{name}'", customerId, hostId);
         await db.SaveChangesAsync(cancellationToken);
+        await transaction.CommitAsync(cancellationToken);
         return token;
     }
 

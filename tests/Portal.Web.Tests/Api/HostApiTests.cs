@@ -262,6 +262,38 @@ public sealed class HostApiTests(JoblessPortalFixture jobless) : IClassFixture<J
         Assert.True(await Helpers.DbAsync(db => db.AuditEntries.AnyAsync(a => a.HostId == host.Id && a.Action == "host.webhook-token-regenerated" && a.ActorId == user.Id)));
     }
 
+    [Fact]
+    public async Task Regenerating_the_webhook_token_succeeds_while_jobs_change_the_host()
+    {
+        var (user, api) = await Helpers.CustomerAsync();
+        await HostApiHelpers.OrderAsync(api, "busy");
+        var host = await Helpers.HostAsync(user.CustomerId!.Value, "busy");
+        using var stop = new CancellationTokenSource();
+        // A provisioning job's state changes, as fast as they come: each one moves the host's row version on.
+        var jobs = Task.Run(async () =>
+        {
+            var changes = 0;
+            while (!stop.IsCancellationRequested)
+                changes += await Helpers.DbAsync(db => db.Hosts.Where(h => h.Id == host.Id)
+                    .ExecuteUpdateAsync(set => set.SetProperty(h => h.UpdatedAt, DateTimeOffset.UtcNow)));
+            return changes;
+        });
+
+        var answers = new List<HttpStatusCode>();
+        string? last = null;
+        for (var i = 0; i < 30; i++)
+        {
+            var response = await api.PostAsync("/api/v1/hosts/busy/webhook-token", null);
+            answers.Add(response.StatusCode);
+            if (response.IsSuccessStatusCode) last = (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("token").GetString();
+        }
+        await stop.CancelAsync();
+
+        Assert.True(await jobs > 30, "the host changed meanwhile");
+        Assert.All(answers, status => Assert.Equal(HttpStatusCode.OK, status));
+        Assert.Equal(SecretToken.Hash(last!), (await Helpers.HostAsync(user.CustomerId!.Value, "busy")).WebhookTokenHash);
+    }
+
     public static TheoryData<string, string> EveryRoute => new()
     {
         { "GET", "/api/v1/hosts" },
