@@ -1,5 +1,6 @@
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Logging;
+using Npgsql;
 using Portal.Data;
 using Portal.Data.Entities;
 using Portal.Provisioning.Aws;
@@ -15,6 +16,7 @@ namespace Portal.Provisioning.Releases;
 public sealed class ReleaseStateSync(PortalDbContext db, IPipelines pipelines, TimeProvider time, ILogger<ReleaseStateSync> logger)
 {
     private const int ExecutionsPerPage = 100;
+    private const string UniqueStageIndex = "IX_ReleaseStages_ReleaseId_Name";
 
     private static readonly ReleaseState[] InFlight = [ReleaseState.InProgress, ReleaseState.WaitingForApproval];
 
@@ -51,9 +53,11 @@ public sealed class ReleaseStateSync(PortalDbContext db, IPipelines pipelines, T
                 logger.LogWarning("Pipeline {Pipeline} could not be read ({Code}: {Message}); its releases are synced next time",
                     pipeline, e.Code, e.AwsMessage);
             }
-            catch (DbUpdateConcurrencyException)
+            catch (DbUpdateException e) when (e is DbUpdateConcurrencyException
+                || e.InnerException is PostgresException { SqlState: PostgresErrorCodes.UniqueViolation, ConstraintName: UniqueStageIndex })
             {
-                // An operator approved or retried meanwhile: the next sync starts from their change.
+                // An operator approved or retried meanwhile, or a sync running at the same time (the recurring one, an
+                // operator's decision, a page's refresh) saved the same new stages first: the next sync starts from theirs.
                 logger.LogInformation("Releases of pipeline {Pipeline} changed while syncing; synced next time", pipeline);
             }
             db.ChangeTracker.Clear();

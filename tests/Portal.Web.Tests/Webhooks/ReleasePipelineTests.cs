@@ -167,6 +167,28 @@ public sealed class ReleasePipelineTests(ReleasePortalFixture fixture) : IClassF
     }
 
     [Fact]
+    public async Task Syncs_running_at_once_save_each_stage_once_and_none_fails()
+    {
+        var projectId = WebhookPortalFixture.NewProjectId();
+        var host = await fixture.CreateHostWithPipelinesAsync(projectId);
+        var environment = host.Environments[EnvironmentKind.Production];
+
+        var releaseId = await AcceptedAsync(await gitlab.SendAsync(GitLabSender.Push(GitLabPayloads.Push("refs/heads/master", projectId), host.WebhookToken)));
+        await fixture.WaitForReleaseAsync(releaseId, r => r.PipelineExecutionId is not null, "started");
+        // Operators deciding, pages refreshing and the recurring sync all sync at once while the execution finds its stages.
+        for (var round = 0; round < 10; round++)
+        {
+            await Task.WhenAll(Enumerable.Range(0, 6).Select(_ => fixture.Portal.WithScopeAsync(services =>
+                services.GetRequiredService<ReleaseStateSync>().SyncEnvironmentAsync(environment, default))));
+            await Task.Delay(30);
+        }
+        var waiting = await WaitWithRefreshAsync(environment, releaseId, r => r.State == ReleaseState.WaitingForApproval, "WaitingForApproval");
+
+        Assert.Equal(["Source:Succeeded", "Build:Succeeded", "Approval:InProgress"],
+            waiting.Stages.OrderBy(s => s.Order).Select(s => $"{s.Name}:{s.Status}"));
+    }
+
+    [Fact]
     public async Task A_failed_action_fails_the_release_and_a_retry_runs_the_commit_again_under_a_new_token()
     {
         var projectId = WebhookPortalFixture.NewProjectId();
