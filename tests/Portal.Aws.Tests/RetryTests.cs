@@ -150,10 +150,10 @@ public class RetryTests
         var count = 0;
         await using var server = await AwsLoopbackServer.StartAsync(request =>
         {
-            if (Interlocked.Increment(ref count) == 1) Thread.Sleep(TimeSpan.FromSeconds(2));
+            if (Interlocked.Increment(ref count) == 1) Thread.Sleep(TimeSpan.FromSeconds(3));
             return AwsSamples.SuccessFor(request);
         });
-        using var clients = new AwsTestClients(server.Url, Settings(("Aws:Timeout", "00:00:00.300")));
+        using var clients = new AwsTestClients(server.Url, Settings(("Aws:Timeout", "00:00:01")));
 
         var rules = await clients.LoadBalancerRules.DescribeTargetHealthAsync("arn:tg");
 
