@@ -2,7 +2,6 @@ using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Storage;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
-using Npgsql;
 using Portal.Data;
 using Portal.Data.Audit;
 using Portal.Data.Entities;
@@ -163,7 +162,7 @@ public sealed class ApprovalService(IServiceScopeFactory scopes, IPipelines pipe
                 releaseId, outcome, actor.Name, reason);
             throw;
         }
-        catch (DbUpdateException e) when (e.InnerException is PostgresException { SqlState: PostgresErrorCodes.UniqueViolation })
+        catch (DbUpdateException e) when (e.IsUniqueViolation())
         {
             return new DecisionResult(DecisionOutcome.AlreadyDecided, "You have already decided on this release.", release.State, approvalsBefore, required);
         }

@@ -1,6 +1,5 @@
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Logging;
-using Npgsql;
 using Portal.Data;
 using Portal.Data.Audit;
 using Portal.Data.Entities;
@@ -73,7 +72,7 @@ public sealed class HostOrders(
             await db.SaveChangesAsync(cancellationToken);
             await transaction.CommitAsync(cancellationToken);
         }
-        catch (DbUpdateException e) when (e.InnerException is PostgresException { SqlState: PostgresErrorCodes.UniqueViolation, ConstraintName: UniqueHostNameIndex })
+        catch (DbUpdateException e) when (e.IsUniqueViolation(UniqueHostNameIndex))
         {
             // Another request took the name between the check and the insert.
             return NameTakenOutcome(valid.Name);
@@ -82,10 +81,10 @@ public sealed class HostOrders(
         return new OrderOutcome.Created(host.Id, host.Name, token);
     }
 
-    /// <summary>Replaces the host's webhook token; the old one stops working at once. Null when the customer has no such host.</summary>
     /// <summary>
-    /// A new webhook token for the host; the old one stops working. One UPDATE of the hash alone, so that it does not
-    /// collide with the jobs that change the host's state meanwhile (a save of the loaded row would fail its row version).
+    /// Replaces the host's webhook token; the old one stops working at once. Null when the customer has no such host.
+    /// One UPDATE of the hash alone, so that it does not collide with the jobs that change the host's state meanwhile
+    /// (a save of the loaded row would fail its row version).
     /// </summary>
     public async Task<string?> RegenerateWebhookTokenAsync(Actor actor, Guid customerId, string name, CancellationToken cancellationToken = default)
     {

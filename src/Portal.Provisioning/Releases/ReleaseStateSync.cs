@@ -1,6 +1,5 @@
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Logging;
-using Npgsql;
 using Portal.Data;
 using Portal.Data.Entities;
 using Portal.Provisioning.Aws;
@@ -54,7 +53,7 @@ public sealed class ReleaseStateSync(PortalDbContext db, IPipelines pipelines, T
                     pipeline, e.Code, e.AwsMessage);
             }
             catch (DbUpdateException e) when (e is DbUpdateConcurrencyException
-                || e.InnerException is PostgresException { SqlState: PostgresErrorCodes.UniqueViolation, ConstraintName: UniqueStageIndex })
+                || e.IsUniqueViolation(UniqueStageIndex))
             {
                 // An operator approved or retried meanwhile, or a sync running at the same time (the recurring one, an
                 // operator's decision, a page's refresh) saved the same new stages first: the next sync starts from theirs.

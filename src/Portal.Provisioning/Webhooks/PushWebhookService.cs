@@ -149,17 +149,15 @@ public sealed class PushWebhookService(
         CancellationToken cancellationToken)
     {
         logger.LogWarning("GitLab delivery for project {ProjectId} from {Source} refused: {Why}", push.Project.Id, sourceAddress, why);
+        var toRecord = candidates.Where(h => rejectedTokenAudit.ShouldRecord(h.Id)).ToList();
+        if (toRecord.Count == 0) return; // Already recorded within the window: a flood of guesses costs no database work.
         await using var db = await contexts.CreateDbContextAsync(cancellationToken);
-        var recorded = false;
-        foreach (var host in candidates.Where(h => rejectedTokenAudit.ShouldRecord(h.Id)))
-        {
+        foreach (var host in toRecord)
             db.Record(new Actor(null, "gitlab", Clip(sourceAddress, 64)), "webhook.token-rejected",
                 $"A push delivery for GitLab project {push.Project.PathWithNamespace} carried {why}. " +
                 $"Further refusals for this host within {options.RejectedTokenAuditWindow.TotalMinutes:0.#} min are not recorded.",
                 host.CustomerId, host.Id);
-            recorded = true;
-        }
-        if (recorded) await db.SaveChangesAsync(cancellationToken);
+        await db.SaveChangesAsync(cancellationToken);
     }
 
     private static string? Email(string? email) =>
