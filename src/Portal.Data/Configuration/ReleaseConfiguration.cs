@@ -16,7 +16,6 @@ internal sealed class PushDeliveryConfiguration : IEntityTypeConfiguration<PushD
         delivery.Property(d => d.StatusReason).HasMaxLength(2000);
         delivery.HasIndex(d => new { d.HostId, d.DeliveryId }).IsUnique();
         delivery.HasOne(d => d.Host).WithMany().HasForeignKey(d => d.HostId).OnDelete(DeleteBehavior.Cascade);
-        delivery.HasOne(d => d.HostEnvironment).WithMany().HasForeignKey(d => d.HostEnvironmentId).OnDelete(DeleteBehavior.SetNull);
     }
 }
 
@@ -36,7 +35,8 @@ internal sealed class ReleaseConfiguration : IEntityTypeConfiguration<Release>
         release.Property(r => r.PendingApprovalToken).HasMaxLength(128);
         release.Property(r => r.Version).IsRowVersion();
         release.HasIndex(r => r.ClientRequestToken).IsUnique();
-        release.HasIndex(r => r.PipelineExecutionId);
+        // Pending releases have no execution yet: leaving them out keeps this index off the webhook's insert path.
+        release.HasIndex(r => r.PipelineExecutionId).HasFilter("\"PipelineExecutionId\" IS NOT NULL");
         release.HasIndex(r => new { r.HostEnvironmentId, r.CreatedAt });
         release.HasIndex(r => r.State);
         release.HasOne(r => r.HostEnvironment).WithMany(e => e.Releases).HasForeignKey(r => r.HostEnvironmentId).OnDelete(DeleteBehavior.Cascade);

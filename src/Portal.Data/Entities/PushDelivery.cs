@@ -13,8 +13,9 @@ public class PushDelivery
     public Guid? HostId { get; set; }
     public Host? Host { get; set; }
 
-    public Guid? HostEnvironmentId { get; set; }
-    public HostEnvironment? HostEnvironment { get; set; }
+    /// <summary>The environment the branch maps to (an environment is its host's by kind); null when it maps to none. Not a
+    /// foreign key: nothing reads deliveries by environment, and a key check per push is dear at webhook rates.</summary>
+    public EnvironmentKind? Environment { get; set; }
 
     public required string Ref { get; set; }
     public required string After { get; set; }

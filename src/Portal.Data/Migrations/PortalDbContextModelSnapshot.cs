@@ -761,8 +761,9 @@ namespace Portal.Data.Migrations
                         .HasMaxLength(128)
                         .HasColumnType("character varying(128)");
 
-                    b.Property<Guid?>("HostEnvironmentId")
-                        .HasColumnType("uuid");
+                    b.Property<string>("Environment")
+                        .HasMaxLength(32)
+                        .HasColumnType("character varying(32)");
 
                     b.Property<Guid?>("HostId")
                         .HasColumnType("uuid");
@@ -793,8 +794,6 @@ namespace Portal.Data.Migrations
                         .HasColumnType("character varying(255)");
 
                     b.HasKey("Id");
-
-                    b.HasIndex("HostEnvironmentId");
 
                     b.HasIndex("HostId", "DeliveryId")
                         .IsUnique();
@@ -894,7 +893,8 @@ namespace Portal.Data.Migrations
                     b.HasIndex("ClientRequestToken")
                         .IsUnique();
 
-                    b.HasIndex("PipelineExecutionId");
+                    b.HasIndex("PipelineExecutionId")
+                        .HasFilter("\"PipelineExecutionId\" IS NOT NULL");
 
                     b.HasIndex("PushDeliveryId");
 
@@ -1242,19 +1242,12 @@ namespace Portal.Data.Migrations
 
             modelBuilder.Entity("Portal.Data.Entities.PushDelivery", b =>
                 {
-                    b.HasOne("Portal.Data.Entities.HostEnvironment", "HostEnvironment")
-                        .WithMany()
-                        .HasForeignKey("HostEnvironmentId")
-                        .OnDelete(DeleteBehavior.SetNull);
-
                     b.HasOne("Portal.Data.Entities.Host", "Host")
                         .WithMany()
                         .HasForeignKey("HostId")
                         .OnDelete(DeleteBehavior.Cascade);
 
                     b.Navigation("Host");
-
-                    b.Navigation("HostEnvironment");
                 });
 
             modelBuilder.Entity("Portal.Data.Entities.Release", b =>

@@ -28,6 +28,9 @@ public static class ReleasesSetup
         services.AddSingleton(_ => new WebhookDataSource(NpgsqlDataSource.Create(
             new NpgsqlConnectionStringBuilder(connectionString) { NoResetOnClose = true }.ConnectionString)));
         services.AddSingleton<WebhookStore>();
+        services.AddSingleton<WebhookRoutes>();
+        services.AddSingleton(new WebhookListenerConnection(connectionString));
+        services.AddHostedService<WebhookRoutesListener>();
         services.AddSingleton<PushWebhookService>();
         services.AddScoped<ReleaseService>();
         return services;

@@ -18,6 +18,7 @@ namespace Portal.Provisioning.Webhooks;
 public sealed class PushWebhookService(
     IDbContextFactory<PortalDbContext> contexts,
     WebhookStore store,
+    WebhookRoutes routes,
     RejectedTokenAudit rejectedTokenAudit,
     GitLabWebhookOptions options,
     ReleaseStartSignal startSignal,
@@ -25,13 +26,20 @@ public sealed class PushWebhookService(
     ILogger<PushWebhookService> logger)
 {
     private const int MaxRefLength = 300;
+    private const int MaxRouteAttempts = 3;
     private const int MaxStoredMessageLength = 10_000;
 
     /// <summary>GitLab's value for the e-mail of a user who keeps it private.</summary>
     private const string RedactedEmail = "[REDACTED]";
 
-    public async Task<PushOutcome> ReceiveAsync(GitLabDelivery delivery, ReadOnlyMemory<byte> body, string? sourceAddress,
-        CancellationToken cancellationToken)
+    public Task<PushOutcome> ReceiveAsync(GitLabDelivery delivery, ReadOnlyMemory<byte> body, string? sourceAddress,
+        CancellationToken cancellationToken) =>
+        ReceiveAsync(delivery, body, sourceAddress, routeAttempt: 0, cancellationToken);
+
+    /// <param name="routeAttempt">0: the route may come from memory. More: the route read before had changed by the time
+    /// the delivery was recorded (a token regenerated that moment), so route again from the database.</param>
+    private async Task<PushOutcome> ReceiveAsync(GitLabDelivery delivery, ReadOnlyMemory<byte> body, string? sourceAddress,
+        int routeAttempt, CancellationToken cancellationToken)
     {
         if (string.IsNullOrWhiteSpace(delivery.Event))
             return new PushInvalid($"The {GitLabDelivery.EventHeader} header is missing; GitLab sends it with every webhook.");
@@ -44,7 +52,7 @@ public sealed class PushWebhookService(
             return new PushInvalid($"object_kind is '{push.ObjectKind}' but {GitLabDelivery.EventHeader} is '{GitLabDelivery.PushHook}'.");
         if (push.Ref.Length > MaxRefLength) return new PushInvalid($"Field ref is longer than {MaxRefLength} characters.");
 
-        var candidates = await store.FindHostsAsync(push.Project.Id, push.Project.PathWithNamespace, cancellationToken);
+        var candidates = await routes.FindHostsAsync(push.Project.Id, push.Project.PathWithNamespace, fresh: routeAttempt > 0, cancellationToken);
         if (candidates.Count == 0)
             return new PushUnknownProject(
                 $"No host releases GitLab project {push.Project.Id} ({push.Project.PathWithNamespace}). Check the project of the host's order.");
@@ -63,9 +71,10 @@ public sealed class PushWebhookService(
         var (environment, ignoredBecause) = Route(host, push);
         var record = new PushDelivery
         {
+            Id = Guid.CreateVersion7(), // In time order: inserts land at the end of the primary key's index.
             DeliveryId = deliveryId,
             HostId = host.Id,
-            HostEnvironmentId = environment?.Id,
+            Environment = environment?.Kind,
             Ref = push.Ref,
             After = push.After,
             UserUsername = Clip(push.UserUsername, 255),
@@ -75,8 +84,16 @@ public sealed class PushWebhookService(
             StatusReason = ignoredBecause,
         };
         var release = environment is null || ignoredBecause is not null ? null : NewRelease(record, environment, push);
-        if (!await store.RecordAsync(record, release, cancellationToken))
-            return await DuplicateAsync(host.Id, deliveryId, cancellationToken);
+        switch (await store.RecordAsync(record, release, host.WebhookTokenHash!, cancellationToken))
+        {
+            case RecordOutcome.Duplicate:
+                return await DuplicateAsync(host.Id, deliveryId, cancellationToken);
+            case RecordOutcome.RouteChanged when routeAttempt < MaxRouteAttempts:
+                routes.Forget();
+                return await ReceiveAsync(delivery, body, sourceAddress, routeAttempt + 1, cancellationToken);
+            case RecordOutcome.RouteChanged:
+                throw new InvalidOperationException($"The webhook token of host {host.Id} kept changing while delivery {deliveryId} was recorded.");
+        }
 
         if (release is null)
         {
@@ -119,6 +136,7 @@ public sealed class PushWebhookService(
 
     private Release NewRelease(PushDelivery record, EnvironmentCandidate environment, PushEvent push) => new()
     {
+        Id = Guid.CreateVersion7(),
         HostEnvironmentId = environment.Id,
         PushDeliveryId = record.Id,
         CommitId = push.After,
@@ -145,7 +163,7 @@ public sealed class PushWebhookService(
             $"Delivery {deliveryId} was already received ({earlier.Status.ToString().ToLowerInvariant()}); nothing new was started.");
     }
 
-    private async Task AuditRejectedTokenAsync(List<HostCandidate> candidates, PushEvent push, string why, string? sourceAddress,
+    private async Task AuditRejectedTokenAsync(IReadOnlyList<HostCandidate> candidates, PushEvent push, string why, string? sourceAddress,
         CancellationToken cancellationToken)
     {
         logger.LogWarning("GitLab delivery for project {ProjectId} from {Source} refused: {Why}", push.Project.Id, sourceAddress, why);

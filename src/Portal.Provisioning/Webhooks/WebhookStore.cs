@@ -12,7 +12,8 @@ public sealed class WebhookDataSource(NpgsqlDataSource dataSource) : IAsyncDispo
 }
 
 /// <summary>
-/// The two statements every push runs: find the hosts of the project, and record the delivery with its release.
+/// The two statements of a push: find the hosts of the project (only when <see cref="WebhookRoutes"/> has not kept them),
+/// and record the delivery with its release.
 /// They are prepared SQL rather than EF queries because they run per push under load: no DbContext, no change tracking.
 /// Pushes arriving together share statements (<see cref="StatementBatcher{TItem,TResult}"/>): one lookup for all their
 /// projects, one recording for all their deliveries, each ONE statement, atomic without BEGIN/COMMIT round trips. A
@@ -33,18 +34,26 @@ public sealed class WebhookStore : IAsyncDisposable
         ORDER BY h."Id"
         """;
 
-    // Rows go in sorted by (host, delivery id), so concurrent batches meet duplicate keys in the same order.
+    // Rows go in sorted by (host, delivery id), so concurrent batches meet duplicate keys in the same order. A row is
+    // recorded only while its host still has the token hash the delivery was checked against (routes may come from
+    // memory, a moment behind a regenerated token or a deleted host); the stored hash is compared with the stored hash
+    // read before, never with what the sender presented, which was compared in constant time.
     private const string RecordSql = """
         WITH input AS (
-            SELECT * FROM unnest(@deliveryRowIds, @deliveryIds, @hostIds, @environmentIds, @refs, @afters, @usernames, @emails,
-                @receivedAts, @statuses, @statusReasons, @withReleases, @releaseIds, @commitIds, @branches, @messages, @tokens, @releaseStates)
-            AS t(delivery_row_id, delivery_id, host_id, environment_id, ref, after, username, email,
-                received_at, status, status_reason, with_release, release_id, commit_id, branch, message, token, release_state)
+            SELECT * FROM unnest(@deliveryRowIds, @deliveryIds, @hostIds, @tokenHashes, @environments, @refs, @afters, @usernames, @emails,
+                @receivedAts, @statuses, @statusReasons, @withReleases, @releaseIds, @environmentIds, @commitIds, @branches, @messages, @tokens,
+                @releaseStates)
+            AS t(delivery_row_id, delivery_id, host_id, token_hash, environment, ref, after, username, email,
+                received_at, status, status_reason, with_release, release_id, environment_id, commit_id, branch, message, token, release_state)
+        ), routed AS (
+            SELECT i.*, EXISTS (SELECT 1 FROM "Hosts" h WHERE h."Id" = i.host_id AND h."WebhookTokenHash" = i.token_hash) AS current
+            FROM input i
         ), delivery AS (
-            INSERT INTO "PushDeliveries" ("Id", "DeliveryId", "HostId", "HostEnvironmentId", "Ref", "After", "UserUsername", "UserEmail",
+            INSERT INTO "PushDeliveries" ("Id", "DeliveryId", "HostId", "Environment", "Ref", "After", "UserUsername", "UserEmail",
                 "ReceivedAt", "Status", "StatusReason")
-            SELECT delivery_row_id, delivery_id, host_id, environment_id, ref, after, username, email, received_at, status, status_reason
-            FROM input
+            SELECT delivery_row_id, delivery_id, host_id, environment, ref, after, username, email, received_at, status, status_reason
+            FROM routed
+            WHERE current
             ON CONFLICT ("HostId", "DeliveryId") DO NOTHING
             RETURNING "Id"
         ), release AS (
@@ -55,12 +64,14 @@ public sealed class WebhookStore : IAsyncDisposable
             FROM input i JOIN delivery ON delivery."Id" = i.delivery_row_id
             WHERE i.with_release
         )
-        SELECT "Id" FROM delivery
+        SELECT "Id", true FROM delivery
+        UNION ALL
+        SELECT delivery_row_id, false FROM routed WHERE NOT current
         """;
 
     private readonly NpgsqlDataSource dataSource;
-    private readonly StatementBatcher<(long ProjectId, string LowerCasePath), List<HostCandidate>> lookups;
-    private readonly StatementBatcher<(PushDelivery Delivery, Release? Release), bool> recordings;
+    private readonly StatementBatcher<(long ProjectId, string LowerCasePath), IReadOnlyList<HostCandidate>> lookups;
+    private readonly StatementBatcher<(PushDelivery Delivery, Release? Release, string TokenHash), RecordOutcome> recordings;
 
     public WebhookStore(WebhookDataSource database)
     {
@@ -69,15 +80,18 @@ public sealed class WebhookStore : IAsyncDisposable
         recordings = new(RecordAllAsync, MaxBatch);
     }
 
-    /// <summary>Hosts of the project: by GitLab project id, or by path (case-insensitive, as GitLab's) for hosts ordered without an id.</summary>
-    public Task<List<HostCandidate>> FindHostsAsync(long projectId, string path, CancellationToken cancellationToken) =>
-        lookups.RunAsync((projectId, path.ToLowerInvariant()), cancellationToken);
+    /// <summary>Hosts of the project: by GitLab project id, or by lower-case path for hosts ordered without an id.</summary>
+    public Task<IReadOnlyList<HostCandidate>> FindHostsAsync(long projectId, string lowerCasePath, CancellationToken cancellationToken) =>
+        lookups.RunAsync((projectId, lowerCasePath), cancellationToken);
 
-    /// <summary>Records the delivery, and the release when there is one. Returns false when the delivery was already recorded.</summary>
-    public Task<bool> RecordAsync(PushDelivery delivery, Release? release, CancellationToken cancellationToken) =>
-        recordings.RunAsync((delivery, release), cancellationToken);
+    /// <summary>
+    /// Records the delivery, and the release when there is one, provided the host's token hash is still
+    /// <paramref name="tokenHash"/> (the one the delivery's token matched).
+    /// </summary>
+    public Task<RecordOutcome> RecordAsync(PushDelivery delivery, Release? release, string tokenHash, CancellationToken cancellationToken) =>
+        recordings.RunAsync((delivery, release, tokenHash), cancellationToken);
 
-    private async Task<IReadOnlyList<List<HostCandidate>>> FindAllAsync(IReadOnlyList<(long ProjectId, string LowerCasePath)> projects)
+    private async Task<IReadOnlyList<IReadOnlyList<HostCandidate>>> FindAllAsync(IReadOnlyList<(long ProjectId, string LowerCasePath)> projects)
     {
         await using var connection = await dataSource.OpenConnectionAsync();
         await using var command = new NpgsqlCommand(HostsOfProjectsSql, connection);
@@ -87,23 +101,27 @@ public sealed class WebhookStore : IAsyncDisposable
         await using var reader = await command.ExecuteReaderAsync();
 
         var found = new List<(long? ProjectId, string LowerCasePath, HostCandidate Host)>();
+        List<EnvironmentCandidate> environments = [];
         while (await reader.ReadAsync())
         {
             var hostId = reader.GetGuid(2);
             if (found.Count == 0 || found[^1].Host.Id != hostId)
+            {
+                environments = [];
                 found.Add((reader.IsDBNull(0) ? null : reader.GetInt64(0), reader.GetString(1),
                     new HostCandidate(hostId, reader.GetGuid(3), reader.GetString(4), Enum.Parse<HostState>(reader.GetString(5)),
-                        reader.IsDBNull(6) ? null : reader.GetString(6), [])));
+                        reader.IsDBNull(6) ? null : reader.GetString(6), environments)));
+            }
             if (!reader.IsDBNull(7))
-                found[^1].Host.Environments.Add(new EnvironmentCandidate(reader.GetGuid(7), Enum.Parse<EnvironmentKind>(reader.GetString(8)),
+                environments.Add(new EnvironmentCandidate(reader.GetGuid(7), Enum.Parse<EnvironmentKind>(reader.GetString(8)),
                     reader.GetString(9), Enum.Parse<EnvironmentState>(reader.GetString(10)), reader.IsDBNull(11) ? null : reader.GetString(11)));
         }
-        return projects.Select(p => found
+        return projects.Select(p => (IReadOnlyList<HostCandidate>)found
             .Where(f => f.ProjectId == p.ProjectId || (f.ProjectId is null && f.LowerCasePath == p.LowerCasePath))
             .Select(f => f.Host).ToList()).ToList();
     }
 
-    private async Task<IReadOnlyList<bool>> RecordAllAsync(IReadOnlyList<(PushDelivery Delivery, Release? Release)> items)
+    private async Task<IReadOnlyList<RecordOutcome>> RecordAllAsync(IReadOnlyList<(PushDelivery Delivery, Release? Release, string TokenHash)> items)
     {
         var rows = items.OrderBy(i => i.Delivery.HostId).ThenBy(i => i.Delivery.DeliveryId, StringComparer.Ordinal).ToList();
         await using var connection = await dataSource.OpenConnectionAsync();
@@ -112,7 +130,8 @@ public sealed class WebhookStore : IAsyncDisposable
         parameters.Add(new NpgsqlParameter<Guid[]>("deliveryRowIds", rows.Select(r => r.Delivery.Id).ToArray()));
         parameters.Add(new NpgsqlParameter<string[]>("deliveryIds", rows.Select(r => r.Delivery.DeliveryId).ToArray()));
         parameters.Add(new NpgsqlParameter<Guid?[]>("hostIds", rows.Select(r => r.Delivery.HostId).ToArray()));
-        parameters.Add(new NpgsqlParameter<Guid?[]>("environmentIds", rows.Select(r => r.Delivery.HostEnvironmentId).ToArray()));
+        parameters.Add(new NpgsqlParameter<string[]>("tokenHashes", rows.Select(r => r.TokenHash).ToArray()));
+        parameters.Add(new NpgsqlParameter<string?[]>("environments", rows.Select(r => r.Delivery.Environment?.ToString()).ToArray()));
         parameters.Add(new NpgsqlParameter<string[]>("refs", rows.Select(r => r.Delivery.Ref).ToArray()));
         parameters.Add(new NpgsqlParameter<string[]>("afters", rows.Select(r => r.Delivery.After).ToArray()));
         parameters.Add(new NpgsqlParameter<string?[]>("usernames", rows.Select(r => r.Delivery.UserUsername).ToArray()));
@@ -122,6 +141,7 @@ public sealed class WebhookStore : IAsyncDisposable
         parameters.Add(new NpgsqlParameter<string?[]>("statusReasons", rows.Select(r => r.Delivery.StatusReason).ToArray()));
         parameters.Add(new NpgsqlParameter<bool[]>("withReleases", rows.Select(r => r.Release is not null).ToArray()));
         parameters.Add(new NpgsqlParameter<Guid[]>("releaseIds", rows.Select(r => r.Release?.Id ?? Guid.Empty).ToArray()));
+        parameters.Add(new NpgsqlParameter<Guid[]>("environmentIds", rows.Select(r => r.Release?.HostEnvironmentId ?? Guid.Empty).ToArray()));
         parameters.Add(new NpgsqlParameter<string[]>("commitIds", rows.Select(r => r.Release?.CommitId ?? "").ToArray()));
         parameters.Add(new NpgsqlParameter<string[]>("branches", rows.Select(r => r.Release?.Branch ?? "").ToArray()));
         parameters.Add(new NpgsqlParameter<string?[]>("messages", rows.Select(r => r.Release?.Message).ToArray()));
@@ -129,10 +149,11 @@ public sealed class WebhookStore : IAsyncDisposable
         parameters.Add(new NpgsqlParameter<string[]>("releaseStates", rows.Select(r => (r.Release?.State ?? ReleaseState.Pending).ToString()).ToArray()));
         await command.PrepareAsync();
 
-        var recorded = new HashSet<Guid>();
+        var outcomes = new Dictionary<Guid, RecordOutcome>();
         await using (var reader = await command.ExecuteReaderAsync())
-            while (await reader.ReadAsync()) recorded.Add(reader.GetGuid(0));
-        return items.Select(i => recorded.Contains(i.Delivery.Id)).ToList();
+            while (await reader.ReadAsync())
+                outcomes[reader.GetGuid(0)] = reader.GetBoolean(1) ? RecordOutcome.Recorded : RecordOutcome.RouteChanged;
+        return items.Select(i => outcomes.GetValueOrDefault(i.Delivery.Id, RecordOutcome.Duplicate)).ToList();
     }
 
     public async ValueTask DisposeAsync()
@@ -144,6 +165,17 @@ public sealed class WebhookStore : IAsyncDisposable
 
 /// <summary>A host that releases from the pushed project, with what routing a push needs.</summary>
 public sealed record HostCandidate(Guid Id, Guid CustomerId, string Name, HostState State, string? WebhookTokenHash,
-    List<EnvironmentCandidate> Environments);
+    IReadOnlyList<EnvironmentCandidate> Environments);
+
+public enum RecordOutcome
+{
+    Recorded,
+
+    /// <summary>The host already has a delivery with this id.</summary>
+    Duplicate,
+
+    /// <summary>Nothing recorded: the host's token changed (or the host is gone) since its route was read.</summary>
+    RouteChanged,
+}
 
 public sealed record EnvironmentCandidate(Guid Id, EnvironmentKind Kind, string Branch, EnvironmentState State, string? PipelineName);

@@ -30,7 +30,7 @@ public sealed class PushWebhookTests(WebhookPortalFixture fixture) : IClassFixtu
         var delivery = Assert.Single(await fixture.DeliveriesAsync(host.Id));
         Assert.Equal(key, delivery.DeliveryId);
         Assert.Equal(DeliveryStatus.Accepted, delivery.Status);
-        Assert.Equal(host.Environments[EnvironmentKind.Production], delivery.HostEnvironmentId);
+        Assert.Equal(EnvironmentKind.Production, delivery.Environment);
         Assert.Equal("refs/heads/master", delivery.Ref);
         var release = Assert.Single(await fixture.ReleasesAsync(host));
         Assert.Equal(answer.GetProperty("releaseId").GetGuid(), release.Id);
@@ -275,7 +275,7 @@ public sealed class PushWebhookTests(WebhookPortalFixture fixture) : IClassFixtu
         await AssertIgnoredAsync(response, "Branch feature/login maps to no environment of host web (dev → dev, staging → staging, master → production).");
         var delivery = Assert.Single(await fixture.DeliveriesAsync(host.Id));
         Assert.Equal(DeliveryStatus.Ignored, delivery.Status);
-        Assert.Null(delivery.HostEnvironmentId);
+        Assert.Null(delivery.Environment);
         Assert.Empty(await fixture.ReleasesAsync(host));
     }
 
@@ -288,7 +288,7 @@ public sealed class PushWebhookTests(WebhookPortalFixture fixture) : IClassFixtu
         var response = await gitlab.SendAsync(GitLabSender.Push(GitLabPayloads.Push(projectId: projectId), host.WebhookToken));
 
         await AssertIgnoredAsync(response, "is Provisioning, not Active");
-        Assert.Equal(host.Environments[EnvironmentKind.Production], Assert.Single(await fixture.DeliveriesAsync(host.Id)).HostEnvironmentId);
+        Assert.Equal(EnvironmentKind.Production, Assert.Single(await fixture.DeliveriesAsync(host.Id)).Environment);
         Assert.Empty(await fixture.ReleasesAsync(host));
     }
 

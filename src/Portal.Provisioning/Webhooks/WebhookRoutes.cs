@@ -1,0 +1,59 @@
+using System.Collections.Concurrent;
+
+namespace Portal.Provisioning.Webhooks;
+
+/// <summary>
+/// Which hosts release from a GitLab project, kept in memory so that a push costs no routing query. Kept only while
+/// <see cref="WebhookRoutesListener"/> hears Postgres's change notifications (<see cref="Portal.Data.RoutingNotify"/>):
+/// any change empties it, and without the listener every lookup goes to the database. Notifications arrive a moment
+/// after the change commits; for that moment the recording statement checks in the database that the host's token hash
+/// is still the one the cache matched (<see cref="WebhookStore.RecordAsync"/>), so a regenerated token is refused at once.
+/// </summary>
+public sealed class WebhookRoutes(WebhookStore store)
+{
+    /// <summary>Projects with hosts, kept; a flood of pushes for unknown projects is not (those are not kept at all).</summary>
+    private const int MaxProjects = 10_000;
+
+    private readonly ConcurrentDictionary<(long ProjectId, string LowerCasePath), IReadOnlyList<HostCandidate>> routes = new();
+    private readonly Lock changes = new();
+    private long generation;
+    private bool listening;
+
+    /// <summary>Hosts of the project: by GitLab project id, or by path (case-insensitive, as GitLab's) for hosts ordered without an id.</summary>
+    public async Task<IReadOnlyList<HostCandidate>> FindHostsAsync(long projectId, string path, bool fresh, CancellationToken cancellationToken)
+    {
+        var key = (projectId, path.ToLowerInvariant());
+        if (!fresh && Volatile.Read(ref listening) && routes.TryGetValue(key, out var kept)) return kept;
+
+        var seen = Interlocked.Read(ref generation);
+        var found = await store.FindHostsAsync(key.projectId, key.Item2, cancellationToken);
+        if (found.Count > 0)
+            lock (changes)
+            {
+                // Not kept when a change was heard while the query ran: it may have read the rows from before the change.
+                if (listening && generation == seen && routes.Count < MaxProjects) routes[key] = found;
+            }
+        return found;
+    }
+
+    /// <summary>Something that routes pushes changed: forget everything.</summary>
+    public void Forget()
+    {
+        lock (changes)
+        {
+            generation++;
+            routes.Clear();
+        }
+    }
+
+    /// <summary>Changes are heard from now on (or, with false, no longer): start keeping routes (or stop) afresh.</summary>
+    public void Listening(bool heard)
+    {
+        lock (changes)
+        {
+            listening = heard;
+            generation++;
+            routes.Clear();
+        }
+    }
+}
