@@ -32,14 +32,8 @@ public sealed class PushWebhookService(
     /// <summary>GitLab's value for the e-mail of a user who keeps it private.</summary>
     private const string RedactedEmail = "[REDACTED]";
 
-    public Task<PushOutcome> ReceiveAsync(GitLabDelivery delivery, ReadOnlyMemory<byte> body, string? sourceAddress,
-        CancellationToken cancellationToken) =>
-        ReceiveAsync(delivery, body, sourceAddress, routeAttempt: 0, cancellationToken);
-
-    /// <param name="routeAttempt">0: the route may come from memory. More: the route read before had changed by the time
-    /// the delivery was recorded (a token regenerated that moment), so route again from the database.</param>
-    private async Task<PushOutcome> ReceiveAsync(GitLabDelivery delivery, ReadOnlyMemory<byte> body, string? sourceAddress,
-        int routeAttempt, CancellationToken cancellationToken)
+    public async Task<PushOutcome> ReceiveAsync(GitLabDelivery delivery, ReadOnlyMemory<byte> body, string? sourceAddress,
+        CancellationToken cancellationToken)
     {
         if (string.IsNullOrWhiteSpace(delivery.Event))
             return new PushInvalid($"The {GitLabDelivery.EventHeader} header is missing; GitLab sends it with every webhook.");
@@ -52,22 +46,37 @@ public sealed class PushWebhookService(
             return new PushInvalid($"object_kind is '{push.ObjectKind}' but {GitLabDelivery.EventHeader} is '{GitLabDelivery.PushHook}'.");
         if (push.Ref.Length > MaxRefLength) return new PushInvalid($"Field ref is longer than {MaxRefLength} characters.");
 
-        var candidates = await routes.FindHostsAsync(push.Project.Id, push.Project.PathWithNamespace, fresh: routeAttempt > 0, cancellationToken);
-        if (candidates.Count == 0)
-            return new PushUnknownProject(
-                $"No host releases GitLab project {push.Project.Id} ({push.Project.PathWithNamespace}). Check the project of the host's order.");
-
-        var host = string.IsNullOrEmpty(delivery.Token) ? null
-            : candidates.FirstOrDefault(h => h.WebhookTokenHash is { } hash && SecretToken.Matches(delivery.Token, hash));
-        if (host is null)
-        {
-            var why = string.IsNullOrEmpty(delivery.Token) ? $"no {GitLabDelivery.TokenHeader} header" : "a wrong secret token";
-            await AuditRejectedTokenAsync(candidates, push, why, sourceAddress, cancellationToken);
-            return new PushUnauthorized(
-                $"The delivery carried {why}. Set the webhook's secret token to the one the portal showed for this host.");
-        }
-
         var deliveryId = delivery.DeliveryId(body.Span);
+        // Routes may come from memory (WebhookRoutes), a moment behind a change. So only an acceptance is decided on them,
+        // and the recording confirms it; a refusal, or a route found changed when recording, is decided afresh.
+        for (var attempt = 0; ; attempt++)
+        {
+            var route = await routes.FindHostsAsync(push.Project.Id, push.Project.PathWithNamespace, fresh: attempt > 0, cancellationToken);
+            if (route.Hosts.Count == 0)
+                return new PushUnknownProject(
+                    $"No host releases GitLab project {push.Project.Id} ({push.Project.PathWithNamespace}). Check the project of the host's order.");
+
+            var host = string.IsNullOrEmpty(delivery.Token) ? null
+                : route.Hosts.FirstOrDefault(h => h.WebhookTokenHash is { } hash && SecretToken.Matches(delivery.Token, hash));
+            if (host is null && route.FromMemory) continue;
+            if (host is null)
+            {
+                var why = string.IsNullOrEmpty(delivery.Token) ? $"no {GitLabDelivery.TokenHeader} header" : "a wrong secret token";
+                await AuditRejectedTokenAsync(route.Hosts, push, why, sourceAddress, cancellationToken);
+                return new PushUnauthorized(
+                    $"The delivery carried {why}. Set the webhook's secret token to the one the portal showed for this host.");
+            }
+
+            if (await RecordAsync(host, push, deliveryId, cancellationToken) is { } outcome) return outcome;
+            if (attempt == MaxRouteAttempts)
+                throw new InvalidOperationException($"The webhook token of host {host.Id} kept changing while delivery {deliveryId} was recorded.");
+            routes.Forget();
+        }
+    }
+
+    /// <summary>Records the push for the host it routes to; null when the host's token changed since its route was read.</summary>
+    private async Task<PushOutcome?> RecordAsync(HostCandidate host, PushEvent push, string deliveryId, CancellationToken cancellationToken)
+    {
         var (environment, ignoredBecause) = Route(host, push);
         var record = new PushDelivery
         {
@@ -88,11 +97,8 @@ public sealed class PushWebhookService(
         {
             case RecordOutcome.Duplicate:
                 return await DuplicateAsync(host.Id, deliveryId, cancellationToken);
-            case RecordOutcome.RouteChanged when routeAttempt < MaxRouteAttempts:
-                routes.Forget();
-                return await ReceiveAsync(delivery, body, sourceAddress, routeAttempt + 1, cancellationToken);
             case RecordOutcome.RouteChanged:
-                throw new InvalidOperationException($"The webhook token of host {host.Id} kept changing while delivery {deliveryId} was recorded.");
+                return null;
         }
 
         if (release is null)

@@ -6,8 +6,9 @@ namespace Portal.Provisioning.Webhooks;
 /// Which hosts release from a GitLab project, kept in memory so that a push costs no routing query. Kept only while
 /// <see cref="WebhookRoutesListener"/> hears Postgres's change notifications (<see cref="Portal.Data.RoutingNotify"/>):
 /// any change empties it, and without the listener every lookup goes to the database. Notifications arrive a moment
-/// after the change commits; for that moment the recording statement checks in the database that the host's token hash
-/// is still the one the cache matched (<see cref="WebhookStore.RecordAsync"/>), so a regenerated token is refused at once.
+/// after the change commits, so <see cref="PushWebhookService"/> decides only acceptances on kept routes, and the
+/// recording statement confirms that the host's token hash is still the one matched (<see cref="WebhookStore.RecordAsync"/>):
+/// a regenerated token is refused at once, and a new one accepted at once.
 /// </summary>
 public sealed class WebhookRoutes(WebhookStore store)
 {
@@ -20,10 +21,11 @@ public sealed class WebhookRoutes(WebhookStore store)
     private bool listening;
 
     /// <summary>Hosts of the project: by GitLab project id, or by path (case-insensitive, as GitLab's) for hosts ordered without an id.</summary>
-    public async Task<IReadOnlyList<HostCandidate>> FindHostsAsync(long projectId, string path, bool fresh, CancellationToken cancellationToken)
+    /// <param name="fresh">From the database even when kept in memory.</param>
+    public async Task<ProjectRoute> FindHostsAsync(long projectId, string path, bool fresh, CancellationToken cancellationToken)
     {
         var key = (projectId, path.ToLowerInvariant());
-        if (!fresh && Volatile.Read(ref listening) && routes.TryGetValue(key, out var kept)) return kept;
+        if (!fresh && IsListening && routes.TryGetValue(key, out var kept)) return new ProjectRoute(kept, FromMemory: true);
 
         var seen = Interlocked.Read(ref generation);
         var found = await store.FindHostsAsync(key.projectId, key.Item2, cancellationToken);
@@ -33,8 +35,11 @@ public sealed class WebhookRoutes(WebhookStore store)
                 // Not kept when a change was heard while the query ran: it may have read the rows from before the change.
                 if (listening && generation == seen && routes.Count < MaxProjects) routes[key] = found;
             }
-        return found;
+        return new ProjectRoute(found, FromMemory: false);
     }
+
+    /// <summary>Whether changes are heard, so that routes are kept.</summary>
+    public bool IsListening => Volatile.Read(ref listening);
 
     /// <summary>Something that routes pushes changed: forget everything.</summary>
     public void Forget()
@@ -57,3 +62,6 @@ public sealed class WebhookRoutes(WebhookStore store)
         }
     }
 }
+
+/// <summary>The hosts a project's pushes may be for, and whether they were kept in memory (so may be a moment behind).</summary>
+public sealed record ProjectRoute(IReadOnlyList<HostCandidate> Hosts, bool FromMemory);

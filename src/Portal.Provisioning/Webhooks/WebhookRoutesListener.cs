@@ -62,9 +62,13 @@ public sealed class WebhookRoutesListener(WebhookRoutes routes, WebhookListenerC
 /// <summary>The listener's own connection: unpooled (LISTEN is session state) and kept alive, so a dead peer is noticed.</summary>
 public sealed class WebhookListenerConnection(string connectionString)
 {
+    /// <summary>How the connection shows in pg_stat_activity.</summary>
+    public const string ApplicationName = "portal-webhook-routes";
+
     public string ConnectionString { get; } = new NpgsqlConnectionStringBuilder(connectionString)
     {
         Pooling = false,
         KeepAlive = 10,
+        ApplicationName = ApplicationName,
     }.ConnectionString;
 }
