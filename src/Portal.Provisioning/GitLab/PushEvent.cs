@@ -36,20 +36,14 @@ public sealed record PushCommit(string Id, string? Message, string? Title, DateT
 public sealed record PushAuthor(string? Name, string? Email);
 
 /// <summary>Reads a push event body; any problem is a message naming the field, never an exception.</summary>
-public static class PushEventParser
+public static partial class PushEventParser
 {
-    private static readonly JsonSerializerOptions Options = new()
-    {
-        PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower,
-        UnmappedMemberHandling = JsonUnmappedMemberHandling.Skip,
-    };
-
     public static PushEventParseResult Parse(ReadOnlySpan<byte> body)
     {
         PushEventBody? parsed;
         try
         {
-            parsed = JsonSerializer.Deserialize<PushEventBody>(body, Options);
+            parsed = JsonSerializer.Deserialize(body, WireContext.Default.PushEventBody);
         }
         catch (JsonException e)
         {
@@ -86,15 +80,50 @@ public static class PushEventParser
     /// <summary>SHA-1 (40) or SHA-256 (64) object names, as GitLab sends them.</summary>
     private static bool IsCommitId(string value) => value.Length is 40 or 64 && value.All(char.IsAsciiHexDigit);
 
-    // Wire shapes: everything optional so that a missing field is reported by name rather than thrown.
-    private sealed record PushEventBody(string? ObjectKind, string? Ref, string? Before, string? After, string? CheckoutSha,
-        string? UserUsername, string? UserName, string? UserEmail, ProjectBody? Project, List<CommitBody>? Commits, int? TotalCommitsCount);
+    // Wire shapes: everything optional so that a missing field is reported by name rather than thrown. Settable
+    // properties and generated metadata: this runs for every push, and constructor-bound reflection costs several times more.
+    private sealed class PushEventBody
+    {
+        public string? ObjectKind { get; init; }
+        public string? Ref { get; init; }
+        public string? Before { get; init; }
+        public string? After { get; init; }
+        public string? CheckoutSha { get; init; }
+        public string? UserUsername { get; init; }
+        public string? UserName { get; init; }
+        public string? UserEmail { get; init; }
+        public ProjectBody? Project { get; init; }
+        public List<CommitBody>? Commits { get; init; }
+        public int? TotalCommitsCount { get; init; }
+    }
 
-    private sealed record ProjectBody(long? Id, string? PathWithNamespace, string? GitHttpUrl, string? WebUrl);
+    private sealed class ProjectBody
+    {
+        public long? Id { get; init; }
+        public string? PathWithNamespace { get; init; }
+        public string? GitHttpUrl { get; init; }
+        public string? WebUrl { get; init; }
+    }
 
-    private sealed record CommitBody(string? Id, string? Message, string? Title, DateTimeOffset? Timestamp, AuthorBody? Author);
+    private sealed class CommitBody
+    {
+        public string? Id { get; init; }
+        public string? Message { get; init; }
+        public string? Title { get; init; }
+        public DateTimeOffset? Timestamp { get; init; }
+        public AuthorBody? Author { get; init; }
+    }
 
-    private sealed record AuthorBody(string? Name, string? Email);
+    private sealed class AuthorBody
+    {
+        public string? Name { get; init; }
+        public string? Email { get; init; }
+    }
+
+    [JsonSourceGenerationOptions(PropertyNamingPolicy = JsonKnownNamingPolicy.SnakeCaseLower,
+        UnmappedMemberHandling = JsonUnmappedMemberHandling.Skip)]
+    [JsonSerializable(typeof(PushEventBody))]
+    private sealed partial class WireContext : JsonSerializerContext;
 }
 
 public sealed record PushEventParseResult(PushEvent? Event, string? Error)

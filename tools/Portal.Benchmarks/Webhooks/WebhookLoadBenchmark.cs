@@ -24,7 +24,7 @@ public sealed partial class WebhookLoadBenchmark : IBenchmark
     public string Description =>
         "POST /hooks/gitlab under load (wrk, durable Postgres) beside pgbench's one-row insert rate, goal >= 70 % of it and p99 < 50 ms; " +
         "then push-to-StartPipelineExecution latency at the emulator, goal p50 < 100 ms, p99 < 500 ms. " +
-        "Args: [--duration 10] [--warm-up 10] [--connections 32] [--pushes 200]";
+        "Args: [--duration 10] [--warm-up 10] [--connections 32] [--pushes 200] [--ingest-only (the web instance beside pgbench, nothing else)]";
 
     public async Task RunAsync(string[] args, CancellationToken cancellationToken)
     {
@@ -33,6 +33,7 @@ public sealed partial class WebhookLoadBenchmark : IBenchmark
         var pushes = IntArg(args, "--pushes", 200);
         // Under load on 2 cores the JIT needs seconds to finish tiering the hot path up; a portal in service is past that.
         var warmUp = IntArg(args, "--warm-up", 10);
+        var ingestOnly = args.Contains("--ingest-only");
         RequireProgram("wrk", "apt-get install wrk");
         RequireProgram("pgbench", "apt-get install postgresql-client");
 
@@ -43,9 +44,15 @@ public sealed partial class WebhookLoadBenchmark : IBenchmark
         // pgbench before and after the portal runs: fsync times on this disk drift by a third between runs minutes apart.
         var before = await PgbenchOneRowInsertAsync(postgres, "pgbench_before", connections, duration);
         var ingest = await IngestAsync(postgres, connections, duration, warmUp, runJobServer: false, cancellationToken);
-        var ingestWithJobs = await IngestAsync(postgres, connections, duration, warmUp, runJobServer: true, cancellationToken);
+        var ingestWithJobs = ingestOnly ? null : await IngestAsync(postgres, connections, duration, warmUp, runJobServer: true, cancellationToken);
         var after = await PgbenchOneRowInsertAsync(postgres, "pgbench_after", connections, duration);
         var baseline = (before.Tps + after.Tps) / 2;
+        if (ingestWithJobs is null)
+        {
+            Console.WriteLine($"pgbench {before.Tps:N0} / {after.Tps:N0} tps; POST /hooks/gitlab {ingest.PerSecond:N0}/s = {ingest.PerSecond / baseline:P0} (goal >= 70 %); " +
+                $"p50 {Ms(ingest.P50)}, p99 {Ms(ingest.P99)}, max {Ms(ingest.Max)}; {ingest.Requests:N0} answers ({ingest.Non2xx} not 2xx), {ingest.Deliveries:N0} deliveries recorded");
+            return;
+        }
         var start = await PushToStartAsync(postgres, pushes, cancellationToken);
 
         Console.WriteLine();
