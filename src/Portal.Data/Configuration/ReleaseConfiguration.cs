@@ -15,6 +15,8 @@ internal sealed class PushDeliveryConfiguration : IEntityTypeConfiguration<PushD
         delivery.Property(d => d.UserEmail).HasMaxLength(320);
         delivery.Property(d => d.StatusReason).HasMaxLength(2000);
         delivery.HasIndex(d => new { d.HostId, d.DeliveryId }).IsUnique();
+        // The queue of accepted pushes, oldest first; a delivery leaves it when its release is made.
+        delivery.HasIndex(d => d.ReceivedAt).HasFilter("\"Status\" = 'Accepted'").HasDatabaseName("IX_PushDeliveries_Accepted");
         delivery.HasOne(d => d.Host).WithMany().HasForeignKey(d => d.HostId).OnDelete(DeleteBehavior.Cascade);
     }
 }

@@ -1,6 +1,10 @@
 namespace Portal.Data.Entities;
 
-/// <summary>One GitLab webhook delivery. The delivery id is unique per host so a redelivery starts nothing.</summary>
+/// <summary>
+/// One GitLab webhook delivery. The delivery id is unique per host so a redelivery starts nothing. An accepted delivery
+/// is also the queue entry of its release: the webhook records only this row, and the release starters turn it into the
+/// pending release <see cref="ReleaseId"/> (status Queued) before starting it.
+/// </summary>
 public class PushDelivery
 {
     public Guid Id { get; set; } = Guid.NewGuid();
@@ -22,8 +26,15 @@ public class PushDelivery
     public string? UserUsername { get; set; }
     public string? UserEmail { get; set; }
     public DateTimeOffset ReceivedAt { get; set; } = DateTimeOffset.UtcNow;
+    /// <summary>The head commit's message, for the release.</summary>
+    public string? Message { get; set; }
+
+    /// <summary>The id of the release this delivery makes (given when accepted, so GitLab's answer can name it); null when ignored.</summary>
+    public Guid? ReleaseId { get; set; }
+
     public DeliveryStatus Status { get; set; } = DeliveryStatus.Accepted;
     public string? StatusReason { get; set; }
 }
 
-public enum DeliveryStatus { Accepted, Ignored, Started, Failed }
+/// <summary>Accepted (its release waits to be made), Queued (its release is pending), then Started or Failed; or Ignored.</summary>
+public enum DeliveryStatus { Accepted, Ignored, Started, Failed, Queued }

@@ -768,6 +768,9 @@ namespace Portal.Data.Migrations
                     b.Property<Guid?>("HostId")
                         .HasColumnType("uuid");
 
+                    b.Property<string>("Message")
+                        .HasColumnType("text");
+
                     b.Property<DateTimeOffset>("ReceivedAt")
                         .HasColumnType("timestamp with time zone");
 
@@ -775,6 +778,9 @@ namespace Portal.Data.Migrations
                         .IsRequired()
                         .HasMaxLength(300)
                         .HasColumnType("character varying(300)");
+
+                    b.Property<Guid?>("ReleaseId")
+                        .HasColumnType("uuid");
 
                     b.Property<string>("Status")
                         .IsRequired()
@@ -794,6 +800,10 @@ namespace Portal.Data.Migrations
                         .HasColumnType("character varying(255)");
 
                     b.HasKey("Id");
+
+                    b.HasIndex("ReceivedAt")
+                        .HasDatabaseName("IX_PushDeliveries_Accepted")
+                        .HasFilter("\"Status\" = 'Accepted'");
 
                     b.HasIndex("HostId", "DeliveryId")
                         .IsUnique();

@@ -20,7 +20,11 @@ public sealed record PushEvent(
     private const string BranchRefPrefix = "refs/heads/";
 
     /// <summary>The branch pushed to, or null for a tag or other ref.</summary>
-    public string? Branch => Ref.StartsWith(BranchRefPrefix, StringComparison.Ordinal) ? Ref[BranchRefPrefix.Length..] : null;
+    public string? Branch => BranchOf(Ref);
+
+    /// <summary>The branch a ref names ("refs/heads/main" → "main"), or null for a tag or other ref.</summary>
+    public static string? BranchOf(string gitRef) =>
+        gitRef.StartsWith(BranchRefPrefix, StringComparison.Ordinal) ? gitRef[BranchRefPrefix.Length..] : null;
 
     /// <summary>GitLab sends 40 zeros as "after" when a branch is deleted.</summary>
     public bool IsBranchDeletion => After.Length > 0 && After.All(c => c == '0');

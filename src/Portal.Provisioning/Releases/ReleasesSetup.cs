@@ -45,6 +45,7 @@ public static class ReleasesSetup
         var releases = configuration.GetSection(ReleaseOptions.Section).Get<ReleaseOptions>() ?? new ReleaseOptions();
         var jobs = configuration.GetSection(JobOptions.Section).Get<JobOptions>() ?? new JobOptions();
 
+        services.AddScoped<ReleaseQueue>();
         services.AddScoped<ReleaseStarter>();
         services.AddScoped<ReleaseStateSync>();
         services.AddScoped<ReleaseStateSyncJob>();

@@ -5,7 +5,7 @@ namespace Portal.Provisioning.Webhooks;
 /// <summary>What the portal did with one GitLab delivery; the endpoint turns it into an HTTP answer GitLab shows its users.</summary>
 public abstract record PushOutcome(string Detail);
 
-/// <summary>Recorded with a pending release; the pipeline starts in the background.</summary>
+/// <summary>Recorded; the release (with the id given here) is made and its pipeline started in the background.</summary>
 public sealed record PushAccepted(string DeliveryId, Guid ReleaseId, EnvironmentKind Environment, string CommitId, string Detail)
     : PushOutcome(Detail);
 

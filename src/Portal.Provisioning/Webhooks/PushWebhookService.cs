@@ -10,9 +10,9 @@ using Portal.Provisioning.Releases;
 namespace Portal.Provisioning.Webhooks;
 
 /// <summary>
-/// Receives GitLab push deliveries: finds the host and environment, checks the token, and records the delivery with a
-/// pending release in one transaction. It never calls AWS: the release starters pick pending releases up (and after a
-/// crash, pick them up again), so the answer to GitLab is fast and an accepted push is never lost. A singleton: the
+/// Receives GitLab push deliveries: finds the host and environment, checks the token, and records the delivery, which is
+/// also its release's queue entry (one row, one statement). It never calls AWS: the release starters make the release and
+/// start it (and after a crash, pick it up again), so the answer to GitLab is fast and an accepted push is never lost. A singleton: the
 /// accepted path touches only <see cref="WebhookStore"/>; a DbContext is made only for the rare duplicate or refusal.
 /// </summary>
 public sealed class PushWebhookService(
@@ -78,6 +78,7 @@ public sealed class PushWebhookService(
     private async Task<PushOutcome?> RecordAsync(HostCandidate host, PushEvent push, string deliveryId, CancellationToken cancellationToken)
     {
         var (environment, ignoredBecause) = Route(host, push);
+        var accepted = environment is not null && ignoredBecause is null;
         var record = new PushDelivery
         {
             Id = Guid.CreateVersion7(), // In time order: inserts land at the end of the primary key's index.
@@ -88,12 +89,13 @@ public sealed class PushWebhookService(
             After = push.After,
             UserUsername = Clip(push.UserUsername, 255),
             UserEmail = Email(push.UserEmail),
+            Message = accepted ? Clip(push.HeadCommit?.Message, MaxStoredMessageLength) : null,
+            ReleaseId = accepted ? Guid.CreateVersion7() : null,
             ReceivedAt = time.GetUtcNow(),
-            Status = ignoredBecause is null ? DeliveryStatus.Accepted : DeliveryStatus.Ignored,
+            Status = accepted ? DeliveryStatus.Accepted : DeliveryStatus.Ignored,
             StatusReason = ignoredBecause,
         };
-        var release = environment is null || ignoredBecause is not null ? null : NewRelease(record, environment, push);
-        switch (await store.RecordAsync(record, release, host.WebhookTokenHash!, cancellationToken))
+        switch (await store.RecordAsync(record, host.WebhookTokenHash!, cancellationToken))
         {
             case RecordOutcome.Duplicate:
                 return await DuplicateAsync(host.Id, deliveryId, cancellationToken);
@@ -101,7 +103,7 @@ public sealed class PushWebhookService(
                 return null;
         }
 
-        if (release is null)
+        if (!accepted)
         {
             logger.LogInformation("GitLab delivery {DeliveryId} for host {HostId} ignored: {Reason}", deliveryId, host.Id, ignoredBecause);
             return new PushIgnored(ignoredBecause!);
@@ -109,9 +111,9 @@ public sealed class PushWebhookService(
         startSignal.Notify();
         // Debug: the release start that follows is logged, and the delivery itself is a row in the database.
         logger.LogDebug("GitLab delivery {DeliveryId} accepted: release {ReleaseId} of {Commit} to {Environment} of host {HostId}",
-            deliveryId, release.Id, release.CommitId, environment!.Kind, host.Id);
-        return new PushAccepted(deliveryId, release.Id, environment.Kind, release.CommitId,
-            $"Accepted: commit {release.CommitId[..Math.Min(12, release.CommitId.Length)]} releases to the {environment.Kind.ToString().ToLowerInvariant()} environment of host {host.Name}.");
+            deliveryId, record.ReleaseId, push.After, environment!.Kind, host.Id);
+        return new PushAccepted(deliveryId, record.ReleaseId!.Value, environment.Kind, push.After,
+            $"Accepted: commit {push.After[..Math.Min(12, push.After.Length)]} releases to the {Name(environment.Kind)} environment of host {host.Name}.");
     }
 
     /// <summary>The environment a push releases to, or why it releases nothing.</summary>
@@ -140,29 +142,12 @@ public sealed class PushWebhookService(
 
     private static bool IsReleasable(EnvironmentState state) => state is EnvironmentState.Active or EnvironmentState.Updating;
 
-    private Release NewRelease(PushDelivery record, EnvironmentCandidate environment, PushEvent push) => new()
-    {
-        Id = Guid.CreateVersion7(),
-        HostEnvironmentId = environment.Id,
-        PushDeliveryId = record.Id,
-        CommitId = push.After,
-        Branch = push.Branch!,
-        AuthorUsername = record.UserUsername,
-        AuthorEmail = record.UserEmail,
-        Message = Clip(push.HeadCommit?.Message, MaxStoredMessageLength),
-        PushedAt = record.ReceivedAt,
-        ClientRequestToken = ReleaseTokens.ForDelivery(environment.Id, record.DeliveryId),
-        State = ReleaseState.Pending,
-        CreatedAt = record.ReceivedAt,
-        UpdatedAt = record.ReceivedAt,
-    };
-
     private async Task<PushOutcome> DuplicateAsync(Guid hostId, string deliveryId, CancellationToken cancellationToken)
     {
         await using var db = await contexts.CreateDbContextAsync(cancellationToken);
         var earlier = await db.PushDeliveries.AsNoTracking()
             .Where(d => d.HostId == hostId && d.DeliveryId == deliveryId)
-            .Select(d => new { d.Status, ReleaseId = db.Releases.Where(r => r.PushDeliveryId == d.Id).Select(r => (Guid?)r.Id).FirstOrDefault() })
+            .Select(d => new { d.Status, d.ReleaseId })
             .SingleAsync(cancellationToken);
         logger.LogInformation("GitLab delivery {DeliveryId} for host {HostId} received again; nothing started", deliveryId, hostId);
         return new PushDuplicate(deliveryId, earlier.Status, earlier.ReleaseId,

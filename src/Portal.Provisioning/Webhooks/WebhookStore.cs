@@ -13,7 +13,7 @@ public sealed class WebhookDataSource(NpgsqlDataSource dataSource) : IAsyncDispo
 
 /// <summary>
 /// The two statements of a push: find the hosts of the project (only when <see cref="WebhookRoutes"/> has not kept them),
-/// and record the delivery with its release.
+/// and record the delivery (which is also its release's queue entry, see <see cref="PushDelivery"/>).
 /// They are prepared SQL rather than EF queries because they run per push under load: no DbContext, no change tracking.
 /// Pushes arriving together share statements (<see cref="StatementBatcher{TItem,TResult}"/>): one lookup for all their
 /// projects, one recording for all their deliveries, each ONE statement, atomic without BEGIN/COMMIT round trips. A
@@ -40,38 +40,30 @@ public sealed class WebhookStore : IAsyncDisposable
     // read before, never with what the sender presented, which was compared in constant time.
     private const string RecordSql = """
         WITH input AS (
-            SELECT * FROM unnest(@deliveryRowIds, @deliveryIds, @hostIds, @tokenHashes, @environments, @refs, @afters, @usernames, @emails,
-                @receivedAts, @statuses, @statusReasons, @withReleases, @releaseIds, @environmentIds, @commitIds, @branches, @messages, @tokens,
-                @releaseStates)
-            AS t(delivery_row_id, delivery_id, host_id, token_hash, environment, ref, after, username, email,
-                received_at, status, status_reason, with_release, release_id, environment_id, commit_id, branch, message, token, release_state)
+            SELECT * FROM unnest(@ids, @deliveryIds, @hostIds, @tokenHashes, @environments, @refs, @afters, @usernames, @emails,
+                @messages, @releaseIds, @receivedAts, @statuses, @statusReasons)
+            AS t(id, delivery_id, host_id, token_hash, environment, ref, after, username, email,
+                message, release_id, received_at, status, status_reason)
         ), routed AS (
             SELECT i.*, EXISTS (SELECT 1 FROM "Hosts" h WHERE h."Id" = i.host_id AND h."WebhookTokenHash" = i.token_hash) AS current
             FROM input i
         ), delivery AS (
             INSERT INTO "PushDeliveries" ("Id", "DeliveryId", "HostId", "Environment", "Ref", "After", "UserUsername", "UserEmail",
-                "ReceivedAt", "Status", "StatusReason")
-            SELECT delivery_row_id, delivery_id, host_id, environment, ref, after, username, email, received_at, status, status_reason
+                "Message", "ReleaseId", "ReceivedAt", "Status", "StatusReason")
+            SELECT id, delivery_id, host_id, environment, ref, after, username, email, message, release_id, received_at, status, status_reason
             FROM routed
             WHERE current
             ON CONFLICT ("HostId", "DeliveryId") DO NOTHING
             RETURNING "Id"
-        ), release AS (
-            INSERT INTO "Releases" ("Id", "HostEnvironmentId", "PushDeliveryId", "CommitId", "Branch", "AuthorUsername", "AuthorEmail", "Message",
-                "PushedAt", "ClientRequestToken", "State", "StartAttempts", "CreatedAt", "UpdatedAt")
-            SELECT i.release_id, i.environment_id, delivery."Id", i.commit_id, i.branch, i.username, i.email, i.message,
-                i.received_at, i.token, i.release_state, 0, i.received_at, i.received_at
-            FROM input i JOIN delivery ON delivery."Id" = i.delivery_row_id
-            WHERE i.with_release
         )
         SELECT "Id", true FROM delivery
         UNION ALL
-        SELECT delivery_row_id, false FROM routed WHERE NOT current
+        SELECT id, false FROM routed WHERE NOT current
         """;
 
     private readonly NpgsqlDataSource dataSource;
     private readonly StatementBatcher<(long ProjectId, string LowerCasePath), IReadOnlyList<HostCandidate>> lookups;
-    private readonly StatementBatcher<(PushDelivery Delivery, Release? Release, string TokenHash), RecordOutcome> recordings;
+    private readonly StatementBatcher<(PushDelivery Delivery, string TokenHash), RecordOutcome> recordings;
 
     public WebhookStore(WebhookDataSource database)
     {
@@ -84,12 +76,9 @@ public sealed class WebhookStore : IAsyncDisposable
     public Task<IReadOnlyList<HostCandidate>> FindHostsAsync(long projectId, string lowerCasePath, CancellationToken cancellationToken) =>
         lookups.RunAsync((projectId, lowerCasePath), cancellationToken);
 
-    /// <summary>
-    /// Records the delivery, and the release when there is one, provided the host's token hash is still
-    /// <paramref name="tokenHash"/> (the one the delivery's token matched).
-    /// </summary>
-    public Task<RecordOutcome> RecordAsync(PushDelivery delivery, Release? release, string tokenHash, CancellationToken cancellationToken) =>
-        recordings.RunAsync((delivery, release, tokenHash), cancellationToken);
+    /// <summary>Records the delivery, provided the host's token hash is still <paramref name="tokenHash"/> (the one the delivery's token matched).</summary>
+    public Task<RecordOutcome> RecordAsync(PushDelivery delivery, string tokenHash, CancellationToken cancellationToken) =>
+        recordings.RunAsync((delivery, tokenHash), cancellationToken);
 
     private async Task<IReadOnlyList<IReadOnlyList<HostCandidate>>> FindAllAsync(IReadOnlyList<(long ProjectId, string LowerCasePath)> projects)
     {
@@ -121,13 +110,13 @@ public sealed class WebhookStore : IAsyncDisposable
             .Select(f => f.Host).ToList()).ToList();
     }
 
-    private async Task<IReadOnlyList<RecordOutcome>> RecordAllAsync(IReadOnlyList<(PushDelivery Delivery, Release? Release, string TokenHash)> items)
+    private async Task<IReadOnlyList<RecordOutcome>> RecordAllAsync(IReadOnlyList<(PushDelivery Delivery, string TokenHash)> items)
     {
         var rows = items.OrderBy(i => i.Delivery.HostId).ThenBy(i => i.Delivery.DeliveryId, StringComparer.Ordinal).ToList();
         await using var connection = await dataSource.OpenConnectionAsync();
         await using var command = new NpgsqlCommand(RecordSql, connection);
         var parameters = command.Parameters;
-        parameters.Add(new NpgsqlParameter<Guid[]>("deliveryRowIds", rows.Select(r => r.Delivery.Id).ToArray()));
+        parameters.Add(new NpgsqlParameter<Guid[]>("ids", rows.Select(r => r.Delivery.Id).ToArray()));
         parameters.Add(new NpgsqlParameter<string[]>("deliveryIds", rows.Select(r => r.Delivery.DeliveryId).ToArray()));
         parameters.Add(new NpgsqlParameter<Guid?[]>("hostIds", rows.Select(r => r.Delivery.HostId).ToArray()));
         parameters.Add(new NpgsqlParameter<string[]>("tokenHashes", rows.Select(r => r.TokenHash).ToArray()));
@@ -136,17 +125,11 @@ public sealed class WebhookStore : IAsyncDisposable
         parameters.Add(new NpgsqlParameter<string[]>("afters", rows.Select(r => r.Delivery.After).ToArray()));
         parameters.Add(new NpgsqlParameter<string?[]>("usernames", rows.Select(r => r.Delivery.UserUsername).ToArray()));
         parameters.Add(new NpgsqlParameter<string?[]>("emails", rows.Select(r => r.Delivery.UserEmail).ToArray()));
+        parameters.Add(new NpgsqlParameter<string?[]>("messages", rows.Select(r => r.Delivery.Message).ToArray()));
+        parameters.Add(new NpgsqlParameter<Guid?[]>("releaseIds", rows.Select(r => r.Delivery.ReleaseId).ToArray()));
         parameters.Add(new NpgsqlParameter<DateTimeOffset[]>("receivedAts", rows.Select(r => r.Delivery.ReceivedAt).ToArray()));
         parameters.Add(new NpgsqlParameter<string[]>("statuses", rows.Select(r => r.Delivery.Status.ToString()).ToArray()));
         parameters.Add(new NpgsqlParameter<string?[]>("statusReasons", rows.Select(r => r.Delivery.StatusReason).ToArray()));
-        parameters.Add(new NpgsqlParameter<bool[]>("withReleases", rows.Select(r => r.Release is not null).ToArray()));
-        parameters.Add(new NpgsqlParameter<Guid[]>("releaseIds", rows.Select(r => r.Release?.Id ?? Guid.Empty).ToArray()));
-        parameters.Add(new NpgsqlParameter<Guid[]>("environmentIds", rows.Select(r => r.Release?.HostEnvironmentId ?? Guid.Empty).ToArray()));
-        parameters.Add(new NpgsqlParameter<string[]>("commitIds", rows.Select(r => r.Release?.CommitId ?? "").ToArray()));
-        parameters.Add(new NpgsqlParameter<string[]>("branches", rows.Select(r => r.Release?.Branch ?? "").ToArray()));
-        parameters.Add(new NpgsqlParameter<string?[]>("messages", rows.Select(r => r.Release?.Message).ToArray()));
-        parameters.Add(new NpgsqlParameter<string[]>("tokens", rows.Select(r => r.Release?.ClientRequestToken ?? "").ToArray()));
-        parameters.Add(new NpgsqlParameter<string[]>("releaseStates", rows.Select(r => (r.Release?.State ?? ReleaseState.Pending).ToString()).ToArray()));
         await command.PrepareAsync();
 
         var outcomes = new Dictionary<Guid, RecordOutcome>();

@@ -100,6 +100,7 @@ public sealed class OperatorStagingApprovalTests(PortalFixture fixture) : Portal
 
     private async Task<Release> SyncUntilAsync(Guid environmentId, Guid releaseId, ReleaseState state)
     {
+        await ReleasePortalFixture.WaitForReleaseAsync(Fixture.Portal, releaseId, _ => true, "made");
         var deadline = DateTimeOffset.UtcNow.AddSeconds(60);
         while (true)
         {

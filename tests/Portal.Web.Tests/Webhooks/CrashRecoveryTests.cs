@@ -1,6 +1,9 @@
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+using Portal.Data;
 using Portal.Data.Entities;
 using Portal.Provisioning.Aws;
 using Portal.Provisioning.Releases;
@@ -39,7 +42,9 @@ public sealed class CrashRecoveryTests : IAsyncLifetime
             var response = await gitlab.SendAsync(GitLabSender.Push(GitLabPayloads.Push("refs/heads/dev", projectId), host.WebhookToken));
             Assert.Equal(HttpStatusCode.Accepted, response.StatusCode);
             releaseId = (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("releaseId").GetGuid();
-            Assert.Equal(ReleaseState.Pending, (await ReleasePortalFixture.ReleaseAsync(dying, releaseId)).State);
+            var delivery = await dying.WithScopeAsync(services => services.GetRequiredService<PortalDbContext>().PushDeliveries.AsNoTracking()
+                .SingleAsync(d => d.ReleaseId == releaseId));
+            Assert.Equal(DeliveryStatus.Accepted, delivery.Status); // Recorded; neither made into a release nor started.
         }
         var pipeline = host.Pipelines[EnvironmentKind.Dev];
 
@@ -64,8 +69,9 @@ public sealed class CrashRecoveryTests : IAsyncLifetime
             using var gitlab = dying.CreateClient();
             var response = await gitlab.SendAsync(GitLabSender.Push(GitLabPayloads.Push("refs/heads/dev", projectId), host.WebhookToken));
             releaseId = (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("releaseId").GetGuid();
+            // What a starter does before it records the answer: it makes the release, AWS starts the execution, the portal dies.
+            await dying.WithScopeAsync(services => services.GetRequiredService<ReleaseQueue>().ReleaseAcceptedAsync(10, default));
             var release = await ReleasePortalFixture.ReleaseAsync(dying, releaseId);
-            // What a starter does before it records the answer: the portal dies right after AWS started the execution.
             var pipelines = (IPipelines)dying.Services.GetService(typeof(IPipelines))!;
             lostExecutionId = await pipelines.StartExecutionAsync(new StartPipelineExecutionRequest(host.Pipelines[EnvironmentKind.Dev])
             {

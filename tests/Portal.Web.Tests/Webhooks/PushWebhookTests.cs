@@ -14,7 +14,7 @@ public sealed class PushWebhookTests(WebhookPortalFixture fixture) : IClassFixtu
     private readonly HttpClient gitlab = fixture.Portal.CreateClient();
 
     [Fact]
-    public async Task An_accepted_push_records_the_delivery_and_a_pending_release_in_one_go()
+    public async Task An_accepted_push_records_the_delivery_which_becomes_a_pending_release()
     {
         var projectId = WebhookPortalFixture.NewProjectId();
         var host = await fixture.Portal.CreateHostAsync(projectId, "mike/diaspora");
@@ -32,7 +32,9 @@ public sealed class PushWebhookTests(WebhookPortalFixture fixture) : IClassFixtu
         Assert.Equal(DeliveryStatus.Accepted, delivery.Status);
         Assert.Equal(EnvironmentKind.Production, delivery.Environment);
         Assert.Equal("refs/heads/master", delivery.Ref);
+        Assert.Equal(answer.GetProperty("releaseId").GetGuid(), delivery.ReleaseId);
         var release = Assert.Single(await fixture.ReleasesAsync(host));
+        Assert.Equal(DeliveryStatus.Queued, Assert.Single(await fixture.DeliveriesAsync(host.Id)).Status);
         Assert.Equal(answer.GetProperty("releaseId").GetGuid(), release.Id);
         Assert.Equal(delivery.Id, release.PushDeliveryId);
         Assert.Equal(ReleaseState.Pending, release.State);

@@ -215,6 +215,7 @@ public sealed class ReleasePipelineTests(ReleasePortalFixture fixture) : IClassF
 
     private async Task<Release> WaitWithRefreshAsync(Guid environmentId, Guid releaseId, Func<Release, bool> condition, string what)
     {
+        await fixture.WaitForReleaseAsync(releaseId, _ => true, "made");
         var deadline = DateTimeOffset.UtcNow.AddSeconds(30);
         while (true)
         {

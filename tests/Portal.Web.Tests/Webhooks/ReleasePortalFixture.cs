@@ -60,23 +60,27 @@ public sealed class ReleasePortalFixture : IAsyncLifetime
 
     public IPipelines Pipelines => Portal.Services.GetRequiredService<IPipelines>();
 
-    public static Task<Release> ReleaseAsync(PortalHost portal, Guid releaseId) => portal.WithScopeAsync(services =>
+    public static async Task<Release> ReleaseAsync(PortalHost portal, Guid releaseId) =>
+        await FindReleaseAsync(portal, releaseId) ?? throw new InvalidOperationException($"Release {releaseId} does not exist.");
+
+    private static Task<Release?> FindReleaseAsync(PortalHost portal, Guid releaseId) => portal.WithScopeAsync(services =>
         services.GetRequiredService<PortalDbContext>().Releases.AsNoTracking().Include(r => r.Stages).Include(r => r.PushDelivery)
-            .SingleAsync(r => r.Id == releaseId));
+            .SingleOrDefaultAsync(r => r.Id == releaseId));
 
     public Task<Release> ReleaseAsync(Guid releaseId) => ReleaseAsync(Portal, releaseId);
 
-    /// <summary>Polls until the release satisfies the condition (the starters and the sync work in the background).</summary>
+    /// <summary>Polls until the release exists and satisfies the condition (the starters make it, start it and sync it in the background).</summary>
     public static async Task<Release> WaitForReleaseAsync(PortalHost portal, Guid releaseId, Func<Release, bool> condition, string what,
         TimeSpan? timeout = null)
     {
         var deadline = DateTimeOffset.UtcNow + (timeout ?? TimeSpan.FromSeconds(30));
         while (true)
         {
-            var release = await ReleaseAsync(portal, releaseId);
-            if (condition(release)) return release;
+            var release = await FindReleaseAsync(portal, releaseId);
+            if (release is not null && condition(release)) return release;
             if (DateTimeOffset.UtcNow > deadline)
-                throw new TimeoutException($"Release never became {what}: it is {release.State} ({release.StateReason}).");
+                throw new TimeoutException(release is null ? $"Release {releaseId} was never made from its push."
+                    : $"Release never became {what}: it is {release.State} ({release.StateReason}).");
             await Task.Delay(50);
         }
     }

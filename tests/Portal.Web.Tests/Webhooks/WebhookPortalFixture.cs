@@ -2,6 +2,7 @@ using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using Portal.Data;
 using Portal.Data.Entities;
+using Portal.Provisioning.Releases;
 using Portal.Tests.Support;
 
 namespace Portal.Web.Tests.Webhooks;
@@ -27,10 +28,12 @@ public sealed class WebhookPortalFixture : IAsyncLifetime
     public Task<List<PushDelivery>> DeliveriesAsync(Guid hostId) => Portal.WithScopeAsync(services =>
         services.GetRequiredService<PortalDbContext>().PushDeliveries.AsNoTracking().Where(d => d.HostId == hostId).ToListAsync());
 
-    public Task<List<Release>> ReleasesAsync(TestHost host) => Portal.WithScopeAsync(services =>
+    /// <summary>The host's releases, after making those of accepted pushes (the release starters, which do that, are off).</summary>
+    public Task<List<Release>> ReleasesAsync(TestHost host) => Portal.WithScopeAsync(async services =>
     {
+        while (await services.GetRequiredService<ReleaseQueue>().ReleaseAcceptedAsync(100, CancellationToken.None) > 0) { }
         var environments = host.Environments.Values.ToList();
-        return services.GetRequiredService<PortalDbContext>().Releases.AsNoTracking()
+        return await services.GetRequiredService<PortalDbContext>().Releases.AsNoTracking()
             .Where(r => environments.Contains(r.HostEnvironmentId)).ToListAsync();
     });
 

@@ -5,6 +5,7 @@ using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using Npgsql;
 using Portal.Data;
+using Portal.Data.Entities;
 using Portal.Provisioning.Aws;
 using Portal.Tests.Support;
 using Portal.Tests.Support.GitLab;
@@ -66,7 +67,7 @@ public sealed partial class WebhookLoadBenchmark : IBenchmark
             $"with the job server in the same process; p99 {Ms(ingest.P99).Trim()} / {Ms(ingestWithJobs.P99).Trim()} (goal < 50 ms; GitLab gives up after 10 s)");
         foreach (var run in new[] { ingest, ingestWithJobs })
             Console.WriteLine($"durability check: {run.Requests:N0} answers counted by wrk ({run.Non2xx} not 2xx, {run.SocketErrors} socket errors; " +
-                $"requests still in flight when wrk stops are not counted), {run.Deliveries:N0} deliveries and {run.Releases:N0} pending releases recorded");
+                $"requests still in flight when wrk stops are not counted), {run.Deliveries:N0} deliveries recorded, {run.Releases:N0} of them accepted with a release to make");
         Console.WriteLine();
         Console.WriteLine($"push to StartPipelineExecution at the emulator ({pushes} pushes, {PushConcurrency} at a time, each sent once the previous was answered; from sending the " +
             "delivery to the execution's start time; after " + WarmUpPushes + " warm-up pushes):");
@@ -226,7 +227,8 @@ public sealed partial class WebhookLoadBenchmark : IBenchmark
                 var db = services.GetRequiredService<PortalDbContext>();
                 var prefix = run + "-";
                 return (await db.PushDeliveries.CountAsync(d => d.DeliveryId.StartsWith(prefix), cancellationToken),
-                    await db.Releases.CountAsync(r => r.PushDelivery!.DeliveryId.StartsWith(prefix), cancellationToken));
+                    await db.PushDeliveries.CountAsync(d => d.DeliveryId.StartsWith(prefix) && d.Status == DeliveryStatus.Accepted && d.ReleaseId != null,
+                        cancellationToken));
             });
             return result with { Deliveries = deliveries, Releases = releases };
         }
