@@ -98,17 +98,6 @@ public sealed class OperatorStagingApprovalTests(PortalFixture fixture) : Portal
     private async Task<List<string>> StagesAsync(string pipeline) =>
         (await Fixture.Portal.Services.GetRequiredService<IPipelines>().GetStateAsync(pipeline)).Stages.Select(s => s.StageName).ToList();
 
-    private async Task<Release> SyncUntilAsync(Guid environmentId, Guid releaseId, ReleaseState state)
-    {
-        await ReleasePortalFixture.WaitForReleaseAsync(Fixture.Portal, releaseId, _ => true, "made");
-        var deadline = DateTimeOffset.UtcNow.AddSeconds(60);
-        while (true)
-        {
-            await Fixture.Portal.WithScopeAsync(services => services.GetRequiredService<ReleaseStateSync>().SyncEnvironmentAsync(environmentId, default));
-            var release = await ReleasePortalFixture.ReleaseAsync(Fixture.Portal, releaseId);
-            if (release.State == state) return release;
-            if (DateTimeOffset.UtcNow > deadline) throw new TimeoutException($"Release never became {state}: it is {release.State} ({release.StateReason}).");
-            await Task.Delay(200);
-        }
-    }
+    private Task<Release> SyncUntilAsync(Guid environmentId, Guid releaseId, ReleaseState state) =>
+        ReleasePortalFixture.SyncUntilAsync(Fixture.Portal, environmentId, releaseId, r => r.State == state, state.ToString(), TimeSpan.FromSeconds(60));
 }

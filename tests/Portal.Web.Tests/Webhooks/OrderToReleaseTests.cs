@@ -55,18 +55,8 @@ public sealed class OrderToReleaseTests(PortalFixture fixture) : IClassFixture<P
         Assert.Single((await pipelines.ListExecutionsAsync(devEnvironment.PipelineName!)).Items);
     }
 
-    private async Task<Release> WaitAsync(Guid environmentId, Guid releaseId, Func<Release, bool> condition, string what)
-    {
-        var deadline = DateTimeOffset.UtcNow.AddSeconds(60);
-        while (true)
-        {
-            await fixture.Portal.WithScopeAsync(services => services.GetRequiredService<ReleaseStateSync>().SyncEnvironmentAsync(environmentId, default));
-            var release = await ReleasePortalFixture.ReleaseAsync(fixture.Portal, releaseId);
-            if (condition(release)) return release;
-            if (DateTimeOffset.UtcNow > deadline) throw new TimeoutException($"Release never became {what}: it is {release.State} ({release.StateReason}).");
-            await Task.Delay(100);
-        }
-    }
+    private Task<Release> WaitAsync(Guid environmentId, Guid releaseId, Func<Release, bool> condition, string what) =>
+        ReleasePortalFixture.SyncUntilAsync(fixture.Portal, environmentId, releaseId, condition, what, TimeSpan.FromSeconds(60));
 
     private static async Task<Guid> ReleaseAsync(HttpResponseMessage response)
     {

@@ -213,20 +213,8 @@ public sealed class ReleasePipelineTests(ReleasePortalFixture fixture) : IClassF
         Assert.Equal(2, (await fixture.ExecutionsAsync(pipeline)).Count);
     }
 
-    private async Task<Release> WaitWithRefreshAsync(Guid environmentId, Guid releaseId, Func<Release, bool> condition, string what)
-    {
-        await fixture.WaitForReleaseAsync(releaseId, _ => true, "made");
-        var deadline = DateTimeOffset.UtcNow.AddSeconds(30);
-        while (true)
-        {
-            // The on-demand refresh the host page offers, rather than waiting for the recurring sync.
-            await fixture.Portal.WithScopeAsync(services => services.GetRequiredService<ReleaseStateSync>().SyncEnvironmentAsync(environmentId, default));
-            var release = await fixture.ReleaseAsync(releaseId);
-            if (condition(release)) return release;
-            if (DateTimeOffset.UtcNow > deadline) throw new TimeoutException($"Release never became {what}: it is {release.State} ({release.StateReason}).");
-            await Task.Delay(50);
-        }
-    }
+    private Task<Release> WaitWithRefreshAsync(Guid environmentId, Guid releaseId, Func<Release, bool> condition, string what) =>
+        ReleasePortalFixture.SyncUntilAsync(fixture.Portal, environmentId, releaseId, condition, what, TimeSpan.FromSeconds(30));
 
     private Task<RetryReleaseResult> RetryAsync(Guid releaseId) => fixture.Portal.WithScopeAsync(services =>
         services.GetRequiredService<ReleaseService>().RetryReleaseAsync(releaseId, new Actor(null, "operator@example.test"), default));

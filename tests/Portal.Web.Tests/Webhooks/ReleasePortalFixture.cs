@@ -3,6 +3,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Portal.Data;
 using Portal.Data.Entities;
 using Portal.Provisioning.Aws;
+using Portal.Provisioning.Releases;
 using Portal.Tests.Support;
 
 namespace Portal.Web.Tests.Webhooks;
@@ -87,6 +88,25 @@ public sealed class ReleasePortalFixture : IAsyncLifetime
 
     public Task<Release> WaitForReleaseAsync(Guid releaseId, Func<Release, bool> condition, string what, TimeSpan? timeout = null) =>
         WaitForReleaseAsync(Portal, releaseId, condition, what, timeout);
+
+    /// <summary>
+    /// Waits for the release to be made, then refreshes its environment (as the host page's refresh does, rather than
+    /// waiting for the recurring sync) until the release satisfies the condition.
+    /// </summary>
+    public static async Task<Release> SyncUntilAsync(PortalHost portal, Guid environmentId, Guid releaseId, Func<Release, bool> condition,
+        string what, TimeSpan timeout)
+    {
+        await WaitForReleaseAsync(portal, releaseId, _ => true, "made");
+        var deadline = DateTimeOffset.UtcNow + timeout;
+        while (true)
+        {
+            await portal.WithScopeAsync(services => services.GetRequiredService<ReleaseStateSync>().SyncEnvironmentAsync(environmentId, default));
+            var release = await ReleaseAsync(portal, releaseId);
+            if (condition(release)) return release;
+            if (DateTimeOffset.UtcNow > deadline) throw new TimeoutException($"Release never became {what}: it is {release.State} ({release.StateReason}).");
+            await Task.Delay(100);
+        }
+    }
 
     public async Task<IReadOnlyList<PipelineExecutionSummary>> ExecutionsAsync(string pipelineName) =>
         (await Pipelines.ListExecutionsAsync(pipelineName)).Items;
