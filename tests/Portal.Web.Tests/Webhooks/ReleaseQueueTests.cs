@@ -1,0 +1,46 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json;
+using Microsoft.Extensions.DependencyInjection;
+using Portal.Data.Entities;
+using Portal.Provisioning.Releases;
+using Portal.Tests.Support;
+using Portal.Tests.Support.GitLab;
+
+namespace Portal.Web.Tests.Webhooks;
+
+/// <summary>Accepted pushes become pending releases (<see cref="ReleaseQueue"/>), each exactly once, whoever makes them.</summary>
+public sealed class ReleaseQueueTests(WebhookPortalFixture fixture) : IClassFixture<WebhookPortalFixture>
+{
+    private readonly HttpClient gitlab = fixture.Portal.CreateClient();
+
+    [Fact]
+    public async Task Starters_making_releases_at_once_make_each_once_with_the_id_gitlab_was_told()
+    {
+        var projectId = WebhookPortalFixture.NewProjectId();
+        var host = await fixture.Portal.CreateHostAsync(projectId, "mike/diaspora");
+        var told = new List<Guid>();
+        for (var n = 0; n < 40; n++)
+        {
+            var commit = n.ToString("x").PadLeft(40, 'a');
+            using var response = await gitlab.SendAsync(GitLabSender.Push(GitLabPayloads.Push("refs/heads/dev", projectId, after: commit), host.WebhookToken));
+            Assert.Equal(HttpStatusCode.Accepted, response.StatusCode);
+            told.Add((await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("releaseId").GetGuid());
+        }
+
+        var taken = await Task.WhenAll(Enumerable.Range(0, 6).Select(_ => Task.Run(() => fixture.Portal.WithScopeAsync(async services =>
+        {
+            var made = 0;
+            int batch;
+            while ((batch = await services.GetRequiredService<ReleaseQueue>().ReleaseAcceptedAsync(3, default)) > 0) made += batch;
+            return made;
+        }))));
+
+        Assert.Equal(40, taken.Sum());
+        var releases = await fixture.ReleasesAsync(host);
+        Assert.Equal(told.Order(), releases.Select(r => r.Id).Order());
+        Assert.All(releases, r => Assert.Equal(ReleaseState.Pending, r.State));
+        Assert.All(releases, r => Assert.Equal(host.Environments[EnvironmentKind.Dev], r.HostEnvironmentId));
+        Assert.All(await fixture.DeliveriesAsync(host.Id), d => Assert.Equal(DeliveryStatus.Queued, d.Status));
+    }
+}
