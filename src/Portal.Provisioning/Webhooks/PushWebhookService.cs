@@ -11,9 +11,10 @@ namespace Portal.Provisioning.Webhooks;
 
 /// <summary>
 /// Receives GitLab push deliveries: finds the host and environment, checks the token, and records the delivery, which is
-/// also its release's queue entry (one row, one statement). It never calls AWS: the release starters make the release and
-/// start it (and after a crash, pick it up again), so the answer to GitLab is fast and an accepted push is never lost. A singleton: the
-/// accepted path touches only <see cref="WebhookStore"/>; a DbContext is made only for the rare duplicate or refusal.
+/// also its release's queue entry (one row, one statement). It never calls AWS: the release starters make the release
+/// and start it (and after a crash, pick it up again), so the answer to GitLab is fast and an accepted push is never
+/// lost. A singleton: the accepted path touches only <see cref="WebhookRoutes"/> and <see cref="WebhookStore"/>; a
+/// DbContext is made only for the rare duplicate or refusal.
 /// </summary>
 public sealed class PushWebhookService(
     IDbContextFactory<PortalDbContext> contexts,
