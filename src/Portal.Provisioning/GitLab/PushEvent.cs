@@ -17,7 +17,8 @@ public sealed record PushEvent(
     IReadOnlyList<PushCommit> Commits,
     int TotalCommitsCount)
 {
-    private const string BranchRefPrefix = "refs/heads/";
+    /// <summary>Branches are the refs under refs/heads/ (accepted pushes are always to one).</summary>
+    public const string BranchRefPrefix = "refs/heads/";
 
     /// <summary>The branch pushed to, or null for a tag or other ref.</summary>
     public string? Branch => BranchOf(Ref);

@@ -1,6 +1,7 @@
 using Microsoft.EntityFrameworkCore;
 using Portal.Data;
 using Portal.Data.Entities;
+using Portal.Provisioning.GitLab;
 
 namespace Portal.Provisioning.Hosts;
 
@@ -92,7 +93,10 @@ public sealed class HostQueries(IDbContextFactory<PortalDbContext> contexts, Cos
         return new ResultPage<StackEventView>(items, total, pageNumber, pageSize);
     }
 
-    /// <summary>The host's releases in every environment (or one), newest first; null when the host does not exist.</summary>
+    /// <summary>
+    /// The host's releases in every environment (or one), newest first; null when the host does not exist. Pushes accepted
+    /// but not yet made into releases by the release starters come first, as pending releases under the id GitLab was told.
+    /// </summary>
     public async Task<ResultPage<ReleaseSummary>?> ReleasesAsync(Guid customerId, string name, EnvironmentKind? environment = null,
         int pageNumber = 1, int pageSize = DefaultReleasePageSize, CancellationToken cancellationToken = default)
     {
@@ -100,15 +104,31 @@ public sealed class HostQueries(IDbContextFactory<PortalDbContext> contexts, Cos
         var hostId = await db.Hosts.Where(h => h.CustomerId == customerId && h.Name == name).Select(h => (Guid?)h.Id).SingleOrDefaultAsync(cancellationToken);
         if (hostId is null) return null;
         var releases = db.Releases.AsNoTracking().Where(r => r.HostEnvironment.HostId == hostId);
-        if (environment is { } kind) releases = releases.Where(r => r.HostEnvironment.Kind == kind);
-        var total = await releases.CountAsync(cancellationToken);
-        var rows = await releases
-            .OrderByDescending(r => r.CreatedAt).ThenByDescending(r => r.Id)
-            .Skip((pageNumber - 1) * pageSize).Take(pageSize)
-            .Select(r => new ReleaseRow(r.Id, r.HostEnvironment.Kind, r.CommitId, r.Branch, r.AuthorUsername, r.Message, r.State, r.StateReason, r.PushedAt, r.CreatedAt))
+        var accepted = db.PushDeliveries.AsNoTracking().Where(d => d.HostId == hostId && d.Status == DeliveryStatus.Accepted && d.ReleaseId != null);
+        if (environment is { } kind)
+        {
+            releases = releases.Where(r => r.HostEnvironment.Kind == kind);
+            accepted = accepted.Where(d => d.Environment == kind);
+        }
+        var acceptedCount = await accepted.CountAsync(cancellationToken);
+        var total = acceptedCount + await releases.CountAsync(cancellationToken);
+
+        var skip = (pageNumber - 1) * pageSize;
+        var rows = await accepted
+            .OrderByDescending(d => d.ReceivedAt).ThenByDescending(d => d.Id)
+            .Skip(skip).Take(pageSize)
+            .Select(d => new ReleaseRow(d.ReleaseId!.Value, d.Environment!.Value, d.After, d.Ref.Substring(PushEvent.BranchRefPrefix.Length), d.UserUsername,
+                d.Message, ReleaseState.Pending, AwaitingStarter, d.ReceivedAt, d.ReceivedAt))
             .ToListAsync(cancellationToken);
+        rows.AddRange(await releases
+            .OrderByDescending(r => r.CreatedAt).ThenByDescending(r => r.Id)
+            .Skip(Math.Max(0, skip - acceptedCount)).Take(pageSize - rows.Count)
+            .Select(r => new ReleaseRow(r.Id, r.HostEnvironment.Kind, r.CommitId, r.Branch, r.AuthorUsername, r.Message, r.State, r.StateReason, r.PushedAt, r.CreatedAt))
+            .ToListAsync(cancellationToken));
         return new ResultPage<ReleaseSummary>(rows.Select(r => r.ToSummary()).ToList(), total, pageNumber, pageSize);
     }
+
+    private const string AwaitingStarter = "Received; the release starters make and start it shortly.";
 
     private HostDetails ToDetails(Host host) => new(
         host.Id, host.Name, host.Plan, host.State, host.StateReason,

@@ -3,6 +3,7 @@ using System.Net.Http.Json;
 using System.Text.Json;
 using Microsoft.Extensions.DependencyInjection;
 using Portal.Data.Entities;
+using Portal.Provisioning.Hosts;
 using Portal.Provisioning.Releases;
 using Portal.Tests.Support;
 using Portal.Tests.Support.GitLab;
@@ -43,4 +44,39 @@ public sealed class ReleaseQueueTests(WebhookPortalFixture fixture) : IClassFixt
         Assert.All(releases, r => Assert.Equal(host.Environments[EnvironmentKind.Dev], r.HostEnvironmentId));
         Assert.All(await fixture.DeliveriesAsync(host.Id), d => Assert.Equal(DeliveryStatus.Queued, d.Status));
     }
+
+    [Fact]
+    public async Task Pushes_waiting_for_their_release_are_listed_first_as_pending_under_the_id_gitlab_was_told()
+    {
+        var projectId = WebhookPortalFixture.NewProjectId();
+        var host = await fixture.Portal.CreateHostAsync(projectId, "mike/diaspora");
+        var dev = await PushAsync(host, projectId, "dev");
+        await fixture.ReleasesAsync(host); // makes the dev release
+        var production = await PushAsync(host, projectId, "master");
+        var staging = await PushAsync(host, projectId, "staging");
+
+        var first = await ReleasesAsync(host, null, 1);
+        var second = await ReleasesAsync(host, null, 2);
+        var onlyProduction = await ReleasesAsync(host, EnvironmentKind.Production, 1);
+
+        Assert.Equal(3, first.Total);
+        Assert.Equal([staging, production], first.Items.Select(r => r.Id));
+        Assert.All(first.Items, r => Assert.Equal(ReleaseState.Pending, r.State));
+        Assert.Equal("staging", first.Items[0].Branch);
+        Assert.Equal([dev], second.Items.Select(r => r.Id));
+        Assert.Equal([production], onlyProduction.Items.Select(r => r.Id));
+        await fixture.ReleasesAsync(host); // makes the other two
+        Assert.Equal([staging, production, dev], (await ReleasesAsync(host, null, 1, 10)).Items.Select(r => r.Id));
+    }
+
+    private async Task<Guid> PushAsync(TestHost host, long projectId, string branch)
+    {
+        using var response = await gitlab.SendAsync(GitLabSender.Push(GitLabPayloads.Push($"refs/heads/{branch}", projectId), host.WebhookToken));
+        Assert.Equal(HttpStatusCode.Accepted, response.StatusCode);
+        return (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("releaseId").GetGuid();
+    }
+
+    private async Task<ResultPage<ReleaseSummary>> ReleasesAsync(TestHost host, EnvironmentKind? environment, int page, int pageSize = 2) =>
+        (await fixture.Portal.WithScopeAsync(services =>
+            services.GetRequiredService<HostQueries>().ReleasesAsync(host.CustomerId, host.Name, environment, page, pageSize)))!;
 }
