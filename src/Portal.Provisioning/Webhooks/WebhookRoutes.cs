@@ -12,7 +12,7 @@ namespace Portal.Provisioning.Webhooks;
 /// </summary>
 public sealed class WebhookRoutes(WebhookStore store)
 {
-    /// <summary>Projects with hosts, kept; a flood of pushes for unknown projects is not (those are not kept at all).</summary>
+    /// <summary>A bound on memory; only projects that have hosts are kept, so pushes for unknown projects cannot fill it.</summary>
     private const int MaxProjects = 10_000;
 
     private readonly ConcurrentDictionary<(long ProjectId, string LowerCasePath), IReadOnlyList<HostCandidate>> routes = new();
@@ -24,11 +24,11 @@ public sealed class WebhookRoutes(WebhookStore store)
     /// <param name="fresh">From the database even when kept in memory.</param>
     public async Task<ProjectRoute> FindHostsAsync(long projectId, string path, bool fresh, CancellationToken cancellationToken)
     {
-        var key = (projectId, path.ToLowerInvariant());
+        (long ProjectId, string LowerCasePath) key = (projectId, path.ToLowerInvariant());
         if (!fresh && IsListening && routes.TryGetValue(key, out var kept)) return new ProjectRoute(kept, FromMemory: true);
 
         var seen = Interlocked.Read(ref generation);
-        var found = await store.FindHostsAsync(key.projectId, key.Item2, cancellationToken);
+        var found = await store.FindHostsAsync(key.ProjectId, key.LowerCasePath, cancellationToken);
         if (found.Count > 0)
             lock (changes)
             {
