@@ -6,10 +6,10 @@ using Portal.Provisioning.Releases;
 namespace Portal.Provisioning.Jobs;
 
 /// <summary>
-/// The background side of the release outbox: <see cref="ReleaseOptions.StartWorkers"/> loops that make the releases of
-/// accepted pushes (<see cref="ReleaseQueue"/>) and start pending releases as soon as a push is recorded (woken by
-/// <see cref="ReleaseStartSignal"/>) and otherwise every <see cref="ReleaseOptions.StartPollInterval"/>, which also picks
-/// up pushes and releases left by a crash or recorded by another instance, and retries that are due.
+/// The background side of the release outbox: <see cref="ReleaseOptions.StartWorkers"/> loops that start accepted pushes
+/// and pending releases as soon as a push is recorded (woken by <see cref="ReleaseStartSignal"/>) and otherwise every
+/// <see cref="ReleaseOptions.StartPollInterval"/>, which also picks up pushes and releases left by a crash or recorded by
+/// another instance, and retries that are due.
 /// </summary>
 public sealed class ReleaseStartDispatcher(IServiceScopeFactory scopes, ReleaseStartSignal signal, ReleaseOptions options,
     ILogger<ReleaseStartDispatcher> logger) : BackgroundService
@@ -25,7 +25,6 @@ public sealed class ReleaseStartDispatcher(IServiceScopeFactory scopes, ReleaseS
             {
                 try
                 {
-                    while (await ReleaseAcceptedAsync(stoppingToken) == ReleaseBatch) { }
                     while (await StartOneAsync(stoppingToken))
                         signal.Notify(); // There may be more: wake another worker to share them.
                 }
@@ -41,14 +40,6 @@ public sealed class ReleaseStartDispatcher(IServiceScopeFactory scopes, ReleaseS
         {
             // The portal is stopping; a release being started rolls back and stays pending for the next start-up.
         }
-    }
-
-    private const int ReleaseBatch = 200;
-
-    private async Task<int> ReleaseAcceptedAsync(CancellationToken stoppingToken)
-    {
-        await using var scope = scopes.CreateAsyncScope();
-        return await scope.ServiceProvider.GetRequiredService<ReleaseQueue>().ReleaseAcceptedAsync(ReleaseBatch, stoppingToken);
     }
 
     private async Task<bool> StartOneAsync(CancellationToken stoppingToken)

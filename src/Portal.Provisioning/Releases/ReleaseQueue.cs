@@ -6,17 +6,22 @@ using Portal.Provisioning.GitLab;
 namespace Portal.Provisioning.Releases;
 
 /// <summary>
-/// Turns accepted push deliveries into pending releases, oldest first, for <see cref="ReleaseStarter"/> to start. The
-/// webhook records only the delivery, so that a push costs one row while GitLab waits; this makes the release in the
-/// background, in batches. Deliveries are locked (FOR UPDATE SKIP LOCKED) so concurrent starters never make a release
-/// twice, and a crash in between leaves the delivery accepted, to be made again.
+/// Turns accepted push deliveries into pending releases, oldest first: the webhook records only the delivery, so that a
+/// push costs one row while GitLab waits, and <see cref="ReleaseStarter"/> makes its release when it starts it. Runs in
+/// the caller's transaction (the DbContext is the scope's, shared with the caller): the deliveries stay locked (FOR
+/// UPDATE SKIP LOCKED) until it commits, so concurrent starters never make a release twice, and a rollback or a crash
+/// leaves the delivery accepted, to be taken again.
 /// </summary>
 public sealed class ReleaseQueue(PortalDbContext db, TimeProvider time)
 {
-    /// <summary>Makes the releases of up to <paramref name="max"/> accepted deliveries; returns how many deliveries it took.</summary>
-    public async Task<int> ReleaseAcceptedAsync(int max, CancellationToken cancellationToken)
+    /// <summary>
+    /// Takes up to <paramref name="max"/> accepted deliveries and adds their pending releases to the DbContext (not saved:
+    /// the caller saves and commits). Returns the releases made; a delivery naming no environment of its host is failed.
+    /// </summary>
+    public async Task<List<Release>> TakeAsync(int max, CancellationToken cancellationToken)
     {
-        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
+        if (db.Database.CurrentTransaction is null)
+            throw new InvalidOperationException("Taking accepted deliveries needs the caller's transaction: their locks must last until the releases are saved.");
         var accepted = await db.PushDeliveries
             .FromSql($"""
                 SELECT * FROM "PushDeliveries"
@@ -26,7 +31,8 @@ public sealed class ReleaseQueue(PortalDbContext db, TimeProvider time)
                 FOR UPDATE SKIP LOCKED
                 """)
             .ToListAsync(cancellationToken);
-        if (accepted.Count == 0) return 0;
+        var made = new List<Release>();
+        if (accepted.Count == 0) return made;
 
         var hostIds = accepted.Select(d => d.HostId).Distinct().ToList();
         var environments = await db.HostEnvironments.Where(e => hostIds.Contains(e.HostId))
@@ -42,7 +48,7 @@ public sealed class ReleaseQueue(PortalDbContext db, TimeProvider time)
                 delivery.StatusReason = "The delivery names no environment of its host to release to.";
                 continue;
             }
-            db.Releases.Add(new Release
+            var release = new Release
             {
                 Id = releaseId,
                 HostEnvironmentId = environmentId,
@@ -57,11 +63,11 @@ public sealed class ReleaseQueue(PortalDbContext db, TimeProvider time)
                 State = ReleaseState.Pending,
                 CreatedAt = delivery.ReceivedAt,
                 UpdatedAt = now,
-            });
+            };
+            db.Releases.Add(release);
+            made.Add(release);
             delivery.Status = DeliveryStatus.Queued;
         }
-        await db.SaveChangesAsync(cancellationToken);
-        await transaction.CommitAsync(cancellationToken);
-        return accepted.Count;
+        return made;
     }
 }

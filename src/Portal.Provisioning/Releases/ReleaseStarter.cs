@@ -7,19 +7,19 @@ using Portal.Provisioning.Aws;
 namespace Portal.Provisioning.Releases;
 
 /// <summary>
-/// Starts the pipeline execution of one pending release. The release row is locked (FOR UPDATE SKIP LOCKED) for the
-/// duration of the call, so two starters never take the same release, and a starter that dies releases it with its
-/// connection. The clientRequestToken makes the start exactly-once at AWS: a release started again after a crash, a
+/// Starts the pipeline execution of one pending release, or else of the oldest accepted push, whose release it makes
+/// (<see cref="ReleaseQueue"/>) in the same transaction. The row is locked (FOR UPDATE SKIP LOCKED) for the duration of
+/// the call, so two starters never take the same release, and a starter that dies releases it with its connection. The clientRequestToken makes the start exactly-once at AWS: a release started again after a crash, a
 /// timeout or a lost answer gets the execution AWS already started, never a second one.
 /// </summary>
-public sealed class ReleaseStarter(PortalDbContext db, IPipelines pipelines, ReleaseOptions options, TimeProvider time,
+public sealed class ReleaseStarter(PortalDbContext db, ReleaseQueue queue, IPipelines pipelines, ReleaseOptions options, TimeProvider time,
     ILogger<ReleaseStarter> logger)
 {
     /// <summary>AWS codes that mean "not now" rather than "never": the pipeline is busy or too many executions run.</summary>
     private static readonly HashSet<string> RetryableCodes =
         ["ConflictException", "ConcurrentPipelineExecutionsLimitExceededException", "LimitExceededException", "ThrottlingException", "Throttling"];
 
-    /// <summary>Starts the oldest release that is due, if any. Returns false when no release was due.</summary>
+    /// <summary>Starts the oldest release that is due, else the oldest accepted push, if any. Returns false when none was due.</summary>
     public async Task<bool> StartNextDueAsync(CancellationToken cancellationToken)
     {
         await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
@@ -33,7 +33,15 @@ public sealed class ReleaseStarter(PortalDbContext db, IPipelines pipelines, Rel
                 FOR UPDATE SKIP LOCKED
                 """)
             .ToListAsync(cancellationToken);
-        if (due is not [var release]) return false;
+        var release = due.SingleOrDefault() ?? (await queue.TakeAsync(1, cancellationToken)).SingleOrDefault();
+        if (release is null)
+        {
+            if (!db.ChangeTracker.HasChanges()) return false;
+            // An accepted push that could not be made into a release was failed.
+            await db.SaveChangesAsync(cancellationToken);
+            await transaction.CommitAsync(cancellationToken);
+            return true;
+        }
 
         var target = await db.HostEnvironments
             .Where(e => e.Id == release.HostEnvironmentId)

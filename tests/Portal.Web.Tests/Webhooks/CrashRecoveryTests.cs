@@ -70,7 +70,7 @@ public sealed class CrashRecoveryTests : IAsyncLifetime
             var response = await gitlab.SendAsync(GitLabSender.Push(GitLabPayloads.Push("refs/heads/dev", projectId), host.WebhookToken));
             releaseId = (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("releaseId").GetGuid();
             // What a starter does before it records the answer: it makes the release, AWS starts the execution, the portal dies.
-            await dying.WithScopeAsync(services => services.GetRequiredService<ReleaseQueue>().ReleaseAcceptedAsync(10, default));
+            await dying.WithScopeAsync(services => WebhookPortalFixture.MakeReleasesAsync(services, 10));
             var release = await ReleasePortalFixture.ReleaseAsync(dying, releaseId);
             var pipelines = (IPipelines)dying.Services.GetService(typeof(IPipelines))!;
             lostExecutionId = await pipelines.StartExecutionAsync(new StartPipelineExecutionRequest(host.Pipelines[EnvironmentKind.Dev])

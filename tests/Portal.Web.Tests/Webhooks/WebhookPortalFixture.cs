@@ -31,11 +31,22 @@ public sealed class WebhookPortalFixture : IAsyncLifetime
     /// <summary>The host's releases, after making those of accepted pushes (the release starters, which do that, are off).</summary>
     public Task<List<Release>> ReleasesAsync(TestHost host) => Portal.WithScopeAsync(async services =>
     {
-        while (await services.GetRequiredService<ReleaseQueue>().ReleaseAcceptedAsync(100, CancellationToken.None) > 0) { }
+        while (await MakeReleasesAsync(services, 100) > 0) { }
         var environments = host.Environments.Values.ToList();
         return await services.GetRequiredService<PortalDbContext>().Releases.AsNoTracking()
             .Where(r => environments.Contains(r.HostEnvironmentId)).ToListAsync();
     });
+
+    /// <summary>What a release starter does before it starts: makes the releases of up to <paramref name="max"/> accepted pushes.</summary>
+    public static async Task<int> MakeReleasesAsync(IServiceProvider services, int max)
+    {
+        var db = services.GetRequiredService<PortalDbContext>();
+        await using var transaction = await db.Database.BeginTransactionAsync();
+        var made = await services.GetRequiredService<ReleaseQueue>().TakeAsync(max, CancellationToken.None);
+        await db.SaveChangesAsync();
+        await transaction.CommitAsync();
+        return made.Count;
+    }
 
     public Task<List<AuditEntry>> AuditAsync(Guid hostId) => Portal.WithScopeAsync(services =>
         services.GetRequiredService<PortalDbContext>().AuditEntries.AsNoTracking().Where(a => a.HostId == hostId).ToListAsync());
