@@ -13,8 +13,8 @@ using Portal.Data;
 namespace Portal.Data.Migrations
 {
     [DbContext(typeof(PortalDbContext))]
-    [Migration("20261126015533_Webhook_DeliveriesQueueReleases")]
-    partial class Webhook_DeliveriesQueueReleases
+    [Migration("20261126024709_Webhook_OneRowPushesAndRoutingNotify")]
+    partial class Webhook_OneRowPushesAndRoutingNotify
     {
         /// <inheritdoc />
         protected override void BuildTargetModel(ModelBuilder modelBuilder)
