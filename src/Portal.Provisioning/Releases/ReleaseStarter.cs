@@ -9,8 +9,9 @@ namespace Portal.Provisioning.Releases;
 /// <summary>
 /// Starts the pipeline execution of one pending release, or else of the oldest accepted push, whose release it makes
 /// (<see cref="ReleaseQueue"/>) in the same transaction. The row is locked (FOR UPDATE SKIP LOCKED) for the duration of
-/// the call, so two starters never take the same release, and a starter that dies releases it with its connection. The clientRequestToken makes the start exactly-once at AWS: a release started again after a crash, a
-/// timeout or a lost answer gets the execution AWS already started, never a second one.
+/// the call, so two starters never take the same release, and a starter that dies releases it with its connection. The
+/// clientRequestToken makes the start exactly-once at AWS: a release started again after a crash, a timeout or a lost
+/// answer gets the execution AWS already started, never a second one.
 /// </summary>
 public sealed class ReleaseStarter(PortalDbContext db, ReleaseQueue queue, IPipelines pipelines, ReleaseOptions options, TimeProvider time,
     ILogger<ReleaseStarter> logger)
