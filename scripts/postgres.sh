@@ -4,6 +4,8 @@
 #   scripts/postgres.sh start DATADIR PORT [--fast] initdb when empty, start on 127.0.0.1:PORT, wait until ready
 #   scripts/postgres.sh stop DATADIR                stop the cluster (no-op when not running)
 # --fast turns off fsync and synchronous commit: for test clusters only, never for data you keep.
+# As root the cluster runs as the postgres system user, so DATADIR and every folder above it must be reachable by that
+# user (root's home and `mktemp -d` folders are mode 700: use /var/tmp, as scripts/run.sh does).
 set -euo pipefail
 
 find_bin_dir() {
@@ -30,13 +32,30 @@ ensure_installed() {
   find_bin_dir >/dev/null || { echo "postgres.sh: postgresql installed but pg_ctl still not found" >&2; exit 1; }
 }
 
-# Postgres refuses to run as root: run its binaries as the postgres system user then.
+ensure_postgres_user() {
+  id postgres >/dev/null 2>&1 || useradd --system --home-dir /var/lib/postgresql --shell /bin/bash postgres
+}
+
+# Postgres refuses to run as root: run its binaries as the postgres system user then, from / (the caller's working
+# directory may be one that user cannot enter, and initdb and pg_ctl stop on that).
 as_owner() {
   if [[ $(id -u) -eq 0 ]]; then
-    id postgres >/dev/null 2>&1 || useradd --system --home-dir /var/lib/postgresql --shell /bin/bash postgres
-    runuser -u postgres -- "$@"
+    ensure_postgres_user
+    (cd / && runuser -u postgres -- "$@")
   else
     "$@"
+  fi
+}
+
+# As root: refuse, with the reason, a data directory the postgres user cannot reach, before initdb fails obscurely.
+require_reachable_by_owner() {
+  local datadir=$1 parent
+  parent=$(dirname "$datadir")
+  [[ $(id -u) -eq 0 ]] || return 0
+  if ! (cd / && runuser -u postgres -- test -x "$parent"); then
+    echo "postgres.sh: the postgres user cannot reach $parent (a folder above it is not searchable by others," \
+         "e.g. root's home or a mktemp -d folder). Put the data directory elsewhere, e.g. under /var/tmp." >&2
+    exit 1
   fi
 }
 
@@ -45,7 +64,12 @@ start_cluster() {
   local bin; bin=$(find_bin_dir)
   mkdir -p "$datadir"
   datadir=$(cd "$datadir" && pwd)
-  [[ $(id -u) -eq 0 ]] && { id postgres >/dev/null 2>&1 || useradd --system --shell /bin/bash postgres; chown postgres "$datadir"; chmod 700 "$datadir"; }
+  if [[ $(id -u) -eq 0 ]]; then
+    ensure_postgres_user
+    require_reachable_by_owner "$datadir"
+    chown postgres "$datadir"
+    chmod 700 "$datadir"
+  fi
   if [[ ! -f "$datadir/PG_VERSION" ]]; then
     as_owner "$bin/initdb" -D "$datadir" -U postgres --auth=trust -E UTF8 --locale=C >/dev/null
   fi

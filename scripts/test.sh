@@ -7,6 +7,11 @@ cd "$(dirname "$0")/.."
 sudo_if_needed() { if [[ $(id -u) -eq 0 ]]; then "$@"; else sudo "$@"; fi; }
 
 scripts/postgres.sh ensure
+# The GitLab stand-in's repositories report pushes through a post-receive hook that uses curl.
+if ! command -v curl >/dev/null || ! command -v git >/dev/null; then
+  sudo_if_needed apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive sudo_if_needed apt-get install -y -qq curl git >/dev/null
+fi
 if [[ ! -x /usr/bin/chromium && -z "${PORTAL_CHROMIUM:-}" ]]; then
   echo "test.sh: installing Debian's chromium for the browser tests" >&2
   sudo_if_needed apt-get update -qq

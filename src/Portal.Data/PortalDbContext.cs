@@ -1,3 +1,4 @@
+using Microsoft.AspNetCore.DataProtection.EntityFrameworkCore;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.AspNetCore.Identity.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore;
@@ -6,8 +7,11 @@ using Portal.Data.Entities;
 namespace Portal.Data;
 
 public class PortalDbContext(DbContextOptions<PortalDbContext> options)
-    : IdentityDbContext<PortalUser, IdentityRole<Guid>, Guid>(options)
+    : IdentityDbContext<PortalUser, IdentityRole<Guid>, Guid>(options), IDataProtectionKeyContext
 {
+    /// <summary>The data-protection key ring every instance shares (cookies, antiforgery tokens).</summary>
+    public DbSet<DataProtectionKey> DataProtectionKeys => Set<DataProtectionKey>();
+
     public DbSet<Customer> Customers => Set<Customer>();
     public DbSet<Host> Hosts => Set<Host>();
     public DbSet<HostEnvironment> HostEnvironments => Set<HostEnvironment>();
@@ -21,6 +25,16 @@ public class PortalDbContext(DbContextOptions<PortalDbContext> options)
     public DbSet<ApiToken> ApiTokens => Set<ApiToken>();
     public DbSet<HostChange> HostChanges => Set<HostChange>();
     public DbSet<HostChangeStack> HostChangeStacks => Set<HostChangeStack>();
+    public DbSet<Invitation> Invitations => Set<Invitation>();
+    public DbSet<UserSession> UserSessions => Set<UserSession>();
+    public DbSet<SignInThrottle> SignInThrottles => Set<SignInThrottle>();
+    public DbSet<UserAuthenticator> UserAuthenticators => Set<UserAuthenticator>();
+    public DbSet<RecoveryCode> RecoveryCodes => Set<RecoveryCode>();
+    public DbSet<PasswordReset> PasswordResets => Set<PasswordReset>();
+    public DbSet<GitLabIdentity> GitLabIdentities => Set<GitLabIdentity>();
+    public DbSet<ApprovalRuleChange> ApprovalRuleChanges => Set<ApprovalRuleChange>();
+    public DbSet<Mail.OutgoingMail> OutgoingMails => Set<Mail.OutgoingMail>();
+    public DbSet<Mail.MailPreference> MailPreferences => Set<Mail.MailPreference>();
 
     protected override void OnModelCreating(ModelBuilder builder)
     {

@@ -1,8 +1,9 @@
 namespace Portal.Data;
 
 /// <summary>
-/// Postgres tells every portal instance when what routes a GitLab push changes (a host's project, name, state or
-/// webhook token hash; an environment's branch, state or pipeline), so that instances can keep the routing in memory.
+/// Postgres tells every portal instance when what routes a GitLab push changes (a host's project, its URL, which
+/// X-Gitlab-Instance is checked against, name, state, webhook token hash or signing token; an environment's branch, state
+/// or pipeline), so that instances can keep the routing in memory.
 /// Triggers rather than application code: every writer (EF, ExecuteUpdate, raw SQL, a migration) is covered. NOTIFY is
 /// delivered when the writing transaction commits, and repeats within one transaction are folded into one.
 /// </summary>
@@ -18,7 +19,8 @@ public static class RoutingNotify
         END $$;
 
         CREATE TRIGGER webhook_routing_changed
-        AFTER INSERT OR DELETE OR TRUNCATE OR UPDATE OF "CustomerId", "Name", "State", "WebhookTokenHash", "GitLabProjectId", "GitLabProjectPath"
+        AFTER INSERT OR DELETE OR TRUNCATE OR UPDATE OF "CustomerId", "Name", "State", "WebhookTokenHash", "GitLabProjectId", "GitLabProjectPath",
+            "GitLabHttpUrl", "WebhookSigningVersion"
         ON "Hosts" FOR EACH STATEMENT EXECUTE FUNCTION portal_webhook_routing_changed();
 
         CREATE TRIGGER webhook_routing_changed

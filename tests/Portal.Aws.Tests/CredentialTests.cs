@@ -1,6 +1,6 @@
 using Microsoft.Extensions.Logging.Abstractions;
+using Portal.Aws.Protocol;
 using Portal.Aws.Tests.Support;
-using Portal.Provisioning.Aws.Protocol;
 using Portal.Tests.Support;
 
 namespace Portal.Aws.Tests;
@@ -30,10 +30,14 @@ public sealed class CredentialTests : IDisposable
         Environment.SetEnvironmentVariable("AWS_SHARED_CREDENTIALS_FILE", Path.Combine(emptyDirectory, "credentials"));
         Environment.SetEnvironmentVariable("AWS_CONFIG_FILE", Path.Combine(emptyDirectory, "config"));
         Environment.SetEnvironmentVariable("AWS_EC2_METADATA_DISABLED", "true");
+        // AWSSDK.Core reads AWS_SHARED_CREDENTIALS_FILE once per process (SharedCredentialsFile's static constructor), and
+        // another test's SDK client (AWSSDK.S3) may have done so already: name the file through AWSConfigs too.
+        Amazon.AWSConfigs.AWSProfilesLocation = Path.Combine(emptyDirectory, "credentials");
     }
 
     public void Dispose()
     {
+        Amazon.AWSConfigs.AWSProfilesLocation = null;
         foreach (var (variable, value) in saved) Environment.SetEnvironmentVariable(variable, value);
         Directory.Delete(emptyDirectory, recursive: true);
     }

@@ -1,6 +1,8 @@
+using Portal.Aws.CloudFormation;
+using Portal.Aws.CodePipeline;
+using Portal.Aws.S3;
 using Portal.Aws.Tests.Support;
 using Portal.AwsEmulator.Faults;
-using Portal.Provisioning.Aws;
 using Portal.Tests.Support;
 
 namespace Portal.Aws.Tests;
@@ -26,7 +28,11 @@ public sealed class EmulatorRoundTripTests : IAsyncLifetime
 
     public async Task InitializeAsync()
     {
-        emulator = await EmulatorHost.StartAsync(new Dictionary<string, string?> { ["Emulator:Seed:Listeners:0:ListenerArn"] = ListenerArn });
+        emulator = await EmulatorHost.StartAsync(new Dictionary<string, string?>
+        {
+            ["Emulator:Seed:Listeners:0:ListenerArn"] = ListenerArn,
+            ["Emulator:Seed:Buckets:0:Name"] = "proof-artifacts",
+        });
         aws = new AwsTestClients(emulator.BaseUrl, Retrying);
     }
 
@@ -95,10 +101,23 @@ public sealed class EmulatorRoundTripTests : IAsyncLifetime
         var secret = await aws.Secrets.GetSecretValueAsync(stack.Outputs["SecretArn"]);
         Assert.Contains("password", secret.SecretString);
 
+        // The commit's source, put once: the same upload again (a retried release) finds the version already there.
+        var zip = Path.GetTempFileName();
+        await File.WriteAllBytesAsync(zip, Zip("index.html", "<h1>0123abc</h1>"));
+        var upload = new ArtifactUpload("proof-artifacts", "releases/push-1.zip", zip, "application/zip")
+        {
+            Metadata = new Dictionary<string, string> { ["codepipeline-artifact-revision-summary"] = "0123abc: proof" },
+        };
+        var stored = await aws.Artifacts.PutOnceAsync(upload);
+        var again = await aws.Artifacts.PutOnceAsync(upload);
+        Assert.Equal((stored.VersionId, false, true), (again.VersionId, stored.Existed, again.Existed));
+        File.Delete(zip);
+
         var executionId = await aws.Pipelines.StartExecutionAsync(new StartPipelineExecutionRequest("proof-pipeline")
         {
             ClientRequestToken = "push-1",
             Variables = new Dictionary<string, string> { ["CommitId"] = "0123abc" },
+            SourceRevisions = SourceRevision.S3Object("Source", upload.Key, stored.VersionId),
         });
         Assert.Equal(executionId, await aws.Pipelines.StartExecutionAsync(new StartPipelineExecutionRequest("proof-pipeline") { ClientRequestToken = "push-1" }));
         var waiting = await Poll.UntilAsync(() => aws.Pipelines.GetStateAsync("proof-pipeline"),
@@ -110,6 +129,50 @@ public sealed class EmulatorRoundTripTests : IAsyncLifetime
             e => e.Status != "InProgress", TimeSpan.FromSeconds(30), "the execution");
         Assert.Equal("Succeeded", done.Status);
         Assert.Equal("0123abc", done.Variables["CommitId"]);
+        var revision = Assert.Single(done.ArtifactRevisions);
+        Assert.Equal((stored.VersionId, "0123abc: proof"), (revision.RevisionId, revision.RevisionSummary));
+        var source = Assert.Single(await aws.Pipelines.ListActionExecutionsAsync("proof-pipeline", executionId), a => a.ActionName == "Source");
+        Assert.Equal(("Succeeded", stored.VersionId), (source.Status, source.ExternalExecutionId));
+        var copied = Assert.Single(source.OutputArtifacts);
+        Assert.Equal("<h1>0123abc</h1>", await aws.Artifacts.ReadAsync(copied.Bucket, copied.Key, null, async body =>
+        {
+            using var buffer = new MemoryStream();
+            await body.CopyToAsync(buffer);
+            buffer.Position = 0;
+            using var archive = new System.IO.Compression.ZipArchive(buffer);
+            using var reader = new StreamReader(archive.GetEntry("index.html")!.Open());
+            return await reader.ReadToEndAsync();
+        }));
+    }
+
+    [Fact]
+    public async Task A_source_object_that_does_not_exist_fails_the_execution_at_Source()
+    {
+        var stackId = await aws.CloudFormation.CreateStackAsync(new CreateStackRequest("proof-missing", Template.Replace("proof-pipeline", "proof-missing"))
+        {
+            Capabilities = ["CAPABILITY_IAM"],
+        });
+        await Poll.UntilAsync(() => aws.CloudFormation.DescribeStackAsync(stackId), s => s is { InProgress: false }, TimeSpan.FromSeconds(30), "the stack");
+
+        var executionId = await aws.Pipelines.StartExecutionAsync(new StartPipelineExecutionRequest("proof-missing")
+        {
+            SourceRevisions = SourceRevision.S3Object("Source", "releases/never-uploaded.zip", "3HL4kqtJlcpXroDTDmJ+rmSpXd3dIbrHY"),
+        });
+        var done = await Poll.UntilAsync(() => aws.Pipelines.GetExecutionAsync("proof-missing", executionId),
+            e => e.Status != "InProgress", TimeSpan.FromSeconds(30), "the execution");
+
+        Assert.Equal("Failed", done.Status);
+        var source = Assert.Single(await aws.Pipelines.ListActionExecutionsAsync("proof-missing", executionId));
+        Assert.Contains("does not exist", source.ErrorMessage);
+    }
+
+    private static byte[] Zip(string name, string content)
+    {
+        using var buffer = new MemoryStream();
+        using (var archive = new System.IO.Compression.ZipArchive(buffer, System.IO.Compression.ZipArchiveMode.Create, leaveOpen: true))
+        using (var writer = new StreamWriter(archive.CreateEntry(name).Open()))
+            writer.Write(content);
+        return buffer.ToArray();
     }
 
     private static string? ApprovalToken(PipelineState state) =>
@@ -165,7 +228,7 @@ public sealed class EmulatorRoundTripTests : IAsyncLifetime
                   Actions:
                     - Name: Source
                       ActionTypeId: { Category: Source, Owner: AWS, Provider: S3, Version: "1" }
-                      Configuration: { S3Bucket: proof-artifacts, S3ObjectKey: source.zip }
+                      Configuration: { S3Bucket: proof-artifacts, S3ObjectKey: source.zip, AllowOverrideForS3ObjectKey: "true" }
                       OutputArtifacts: [{ Name: Source }]
                 - Name: Approval
                   Actions:

@@ -1,6 +1,8 @@
+using Portal.Aws.CloudFormation;
+using Portal.Aws.CodePipeline;
+using Portal.Aws.ElasticLoadBalancing;
+using Portal.Aws.Protocol;
 using Portal.Aws.Tests.Support;
-using Portal.Provisioning.Aws;
-using Portal.Provisioning.Aws.Protocol;
 using Portal.Tests.Support;
 
 namespace Portal.Aws.Tests;
@@ -35,13 +37,42 @@ public class ErrorMappingTests
     }
 
     [Fact]
-    public async Task No_updates_is_a_validation_error_with_AWS_message()
+    public async Task No_updates_is_an_update_with_no_changes_not_an_error()
     {
-        var error = await Throws<AwsValidationException>(AwsSamples.Error("cloudformation", "ValidationError-no-updates.xml", 400),
+        var update = await Answering(AwsSamples.Error("cloudformation", "ValidationError-no-updates.xml", 400),
             c => c.CloudFormation.UpdateStackAsync(new UpdateStackRequest("MyStack", "{}")));
 
-        Assert.Equal(("ValidationError", "No updates are to be performed.", "5ccc7dcd-744c-11e5-be70-example"), (error.Code, error.AwsMessage, error.RequestId));
-        Assert.Equal("cloudformation: ValidationError: No updates are to be performed.", error.Message);
+        Assert.IsType<StackUpdate.NoChanges>(update);
+    }
+
+    [Fact]
+    public async Task Another_validation_error_of_UpdateStack_is_still_thrown()
+    {
+        var error = await Throws<AwsNotFoundException>(AwsSamples.Error("cloudformation", "ValidationError-stack-does-not-exist.xml", 400),
+            c => c.CloudFormation.UpdateStackAsync(new UpdateStackRequest("MyStack", "{}")));
+
+        Assert.Equal("ValidationError", error.Code);
+    }
+
+    [Fact]
+    public async Task A_taken_stack_name_is_already_exists()
+    {
+        var error = await Throws<AwsAlreadyExistsException>(AwsSamples.Error("cloudformation", "AlreadyExistsException.xml", 400),
+            c => c.CloudFormation.CreateStackAsync(new CreateStackRequest("MyStack", "{}")));
+
+        Assert.Equal(("AlreadyExistsException", "Stack [MyStack] already exists"), (error.Code, error.AwsMessage));
+        Assert.False(error.RetryLater);
+    }
+
+    [Fact]
+    public async Task A_busy_pipeline_is_refused_for_now_not_for_good()
+    {
+        var error = await Throws<AwsValidationException>(AwsSamples.Error("codepipeline", "ConflictException.json", 400),
+            c => c.Pipelines.StartExecutionAsync(new StartPipelineExecutionRequest("busy")));
+
+        Assert.Equal("ConflictException", error.Code);
+        Assert.False(error.Retryable);
+        Assert.True(error.RetryLater);
     }
 
     [Fact]
@@ -80,7 +111,7 @@ public class ErrorMappingTests
     [Fact]
     public async Task The_namespace_prefix_of_a_JSON_error_type_is_stripped()
     {
-        var error = await Throws<AwsValidationException>(AwsSamples.Error("codepipeline", "InvalidApprovalTokenException.json", 400),
+        var error = await Throws<AwsApprovalNotPendingException>(AwsSamples.Error("codepipeline", "InvalidApprovalTokenException.json", 400),
             c => c.Pipelines.PutApprovalResultAsync(new ApprovalResultRequest("p", "s", "a", "old-token", true, "ok")));
 
         Assert.Equal("InvalidApprovalTokenException", error.Code);

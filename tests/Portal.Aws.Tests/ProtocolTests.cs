@@ -1,5 +1,5 @@
 using System.Xml.Linq;
-using Portal.Provisioning.Aws.Protocol;
+using Portal.Aws.Protocol;
 using Portal.Tests.Support;
 
 namespace Portal.Aws.Tests;

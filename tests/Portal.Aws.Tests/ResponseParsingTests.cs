@@ -1,5 +1,8 @@
+using Portal.Aws.CloudFormation;
+using Portal.Aws.CodePipeline;
+using Portal.Aws.ElasticLoadBalancing;
+using Portal.Aws.SecretsManager;
 using Portal.Aws.Tests.Support;
-using Portal.Provisioning.Aws;
 using Portal.Tests.Support;
 
 namespace Portal.Aws.Tests;
@@ -40,7 +43,7 @@ public class ResponseParsingTests(SampleEndpoint endpoint) : IClassFixture<Sampl
     public async Task CreateStack_and_UpdateStack_return_the_stack_id()
     {
         Assert.Equal(MyStackId, await CloudFormation.CreateStackAsync(new CreateStackRequest("MyStack", "{}")));
-        Assert.Equal(MyStackId, await CloudFormation.UpdateStackAsync(new UpdateStackRequest("MyStack", "{}")));
+        Assert.Equal(new StackUpdate.Started(MyStackId), await CloudFormation.UpdateStackAsync(new UpdateStackRequest("MyStack", "{}")));
     }
 
     [Fact]
@@ -281,6 +284,16 @@ public class ResponseParsingTests(SampleEndpoint endpoint) : IClassFixture<Sampl
                 "StartPipelineExecution", "arn:aws:sts::123456789012:assumed-role/portal/session"),
             page.Items[0]);
         Assert.Equal(("Failed", "Deployment failed", null), (page.Items[1].Status, page.Items[1].StatusSummary, page.Items[1].TriggerType));
+    }
+
+    [Fact]
+    public async Task ListActionExecutions_reads_each_actions_status_build_id_and_output_artifacts()
+    {
+        var action = Assert.Single(await Pipelines.ListActionExecutionsAsync("acme-shop-production-infra", "42ee4d10-e4de-a37c-82b7-36c11EXAMPLE"));
+
+        Assert.Equal(("BakeAmi", "Packer", "Succeeded", "acme-shop-production-ami:0f1e2d3c-0000-4000-8000-00000EXAMPLE", "Build succeeded", null),
+            (action.StageName, action.ActionName, action.Status, action.ExternalExecutionId, action.Summary, action.ErrorMessage));
+        Assert.Equal([new ArtifactLocation("AmiManifest", "portal-artifacts", "acme-shop-production/AmiManifes/Zx9Yw8v")], action.OutputArtifacts);
     }
 
     [Fact]

@@ -1,9 +1,11 @@
 using System.Net;
 using System.Net.Sockets;
 using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Time.Testing;
+using Portal.Aws.CloudFormation;
+using Portal.Aws.CodePipeline;
+using Portal.Aws.Protocol;
 using Portal.Aws.Tests.Support;
-using Portal.Provisioning.Aws;
-using Portal.Provisioning.Aws.Protocol;
 using Portal.Tests.Support;
 
 namespace Portal.Aws.Tests;
@@ -11,7 +13,7 @@ namespace Portal.Aws.Tests;
 /// <summary>
 /// Proof 4, against a loopback endpoint that fails a given number of times: throttling, 5xx, timeouts and transport
 /// errors are retried within the budget; other errors are not; exhausted retries raise AwsUnavailableException with the
-/// last AWS code. (The same proof against the emulator's injected faults follows once tools/Portal.AwsEmulator is on main.)
+/// last AWS code. Deadlines and backoff run on a fake clock the tests move on, so nothing here sleeps.
 /// </summary>
 public class RetryTests
 {
@@ -28,6 +30,20 @@ public class RetryTests
         var settings = new Dictionary<string, string?>(FastRetries);
         foreach (var (key, value) in overrides) settings[key] = value;
         return settings;
+    }
+
+    /// <summary>Fake time advances this much per step while a call runs: the policy's deadlines and backoff fire without waiting.</summary>
+    private static readonly TimeSpan Step = TimeSpan.FromMilliseconds(10);
+
+    /// <summary>Moves the fake clock on in small steps until the call ends (a step every few real milliseconds).</summary>
+    private static async Task<T> DriveAsync<T>(FakeTimeProvider clock, Task<T> call)
+    {
+        while (!call.IsCompleted)
+        {
+            await Task.WhenAny(call, Task.Delay(TimeSpan.FromMilliseconds(2)));
+            if (!call.IsCompleted) clock.Advance(Step);
+        }
+        return await call;
     }
 
     /// <summary>Answers <paramref name="failure"/> to the first <paramref name="failures"/> requests, then AWS's sample success.</summary>
@@ -79,10 +95,10 @@ public class RetryTests
     [Fact]
     public async Task A_non_retryable_error_is_not_retried()
     {
-        await using var server = await AwsLoopbackServer.StartAsync(_ => AwsSamples.Error("cloudformation", "ValidationError-no-updates.xml", 400));
+        await using var server = await AwsLoopbackServer.StartAsync(_ => AwsSamples.Error("cloudformation", "AlreadyExistsException.xml", 400));
         using var clients = new AwsTestClients(server.Url, Settings());
 
-        await Assert.ThrowsAsync<AwsValidationException>(() => clients.CloudFormation.UpdateStackAsync(new UpdateStackRequest("MyStack", "{}")));
+        await Assert.ThrowsAsync<AwsAlreadyExistsException>(() => clients.CloudFormation.CreateStackAsync(new CreateStackRequest("MyStack", "{}")));
 
         Assert.Single(server.Requests);
     }
@@ -115,50 +131,71 @@ public class RetryTests
     [Fact]
     public async Task The_time_budget_stops_retries_before_the_attempts_run_out()
     {
+        var clock = new FakeTimeProvider(DateTimeOffset.UtcNow);
         await using var server = await AwsLoopbackServer.StartAsync(_ => new CannedResponse(503, "text/html", "<html>Service Unavailable</html>"));
         using var clients = new AwsTestClients(server.Url, Settings(
-            ("Aws:MaxAttempts", "20"), ("Aws:RetryBudget", "00:00:01.500"), ("Aws:RetryBaseDelay", "00:00:00.200"), ("Aws:RetryMaxDelay", "00:00:00.400")));
+            ("Aws:MaxAttempts", "20"), ("Aws:RetryBudget", "00:00:01.500"), ("Aws:RetryBaseDelay", "00:00:00.200"), ("Aws:RetryMaxDelay", "00:00:00.400")),
+            time: clock);
 
-        var error = await Assert.ThrowsAsync<AwsUnavailableException>(() => clients.Secrets.DescribeSecretAsync("x"));
+        var error = await Assert.ThrowsAsync<AwsUnavailableException>(() => DriveAsync(clock, clients.Secrets.DescribeSecretAsync("x")));
 
         Assert.Equal("ServiceUnavailable", error.Code);
         Assert.InRange(error.Attempts, 2, 19);
-        // An attempt the budget cut short may end before its request reaches the server.
-        Assert.InRange(server.Requests.Count, error.Attempts - 1, error.Attempts);
+        Assert.Equal(error.Attempts, server.Requests.Count);
     }
 
     [Fact]
     public async Task An_attempt_cut_short_by_the_budget_reports_the_previous_AWS_answer()
     {
+        var clock = new FakeTimeProvider(DateTimeOffset.UtcNow);
+        using var slowAnswers = new ManualResetEventSlim();
         var count = 0;
         await using var server = await AwsLoopbackServer.StartAsync(_ =>
         {
-            if (Interlocked.Increment(ref count) > 1) Thread.Sleep(TimeSpan.FromSeconds(1.5));
+            if (Interlocked.Increment(ref count) > 1) slowAnswers.Wait(TimeSpan.FromSeconds(30));
             return new CannedResponse(503, "text/html", "<html>Service Unavailable</html>");
         });
         using var clients = new AwsTestClients(server.Url, Settings(
-            ("Aws:MaxAttempts", "5"), ("Aws:RetryBudget", "00:00:01"), ("Aws:RetryBaseDelay", "00:00:00.010"), ("Aws:Timeout", "00:00:10")));
+            ("Aws:MaxAttempts", "5"), ("Aws:RetryBudget", "00:00:01"), ("Aws:RetryBaseDelay", "00:00:00.010"), ("Aws:Timeout", "00:00:10")), time: clock);
 
-        var error = await Assert.ThrowsAsync<AwsUnavailableException>(() => clients.Secrets.DescribeSecretAsync("x"));
+        try
+        {
+            var error = await Assert.ThrowsAsync<AwsUnavailableException>(() => DriveAsync(clock, clients.Secrets.DescribeSecretAsync("x")));
 
-        Assert.Equal(("ServiceUnavailable", 2), (error.Code, error.Attempts));
+            Assert.Equal(("ServiceUnavailable", 2), (error.Code, error.Attempts));
+        }
+        finally
+        {
+            slowAnswers.Set();
+        }
     }
 
     [Fact]
     public async Task An_attempt_that_times_out_is_retried()
     {
+        var clock = new FakeTimeProvider(DateTimeOffset.UtcNow);
+        using var firstAnswer = new ManualResetEventSlim();
         var count = 0;
         await using var server = await AwsLoopbackServer.StartAsync(request =>
         {
-            if (Interlocked.Increment(ref count) == 1) Thread.Sleep(TimeSpan.FromSeconds(3));
+            if (Interlocked.Increment(ref count) == 1) firstAnswer.Wait(TimeSpan.FromSeconds(30));
             return AwsSamples.SuccessFor(request);
         });
-        using var clients = new AwsTestClients(server.Url, Settings(("Aws:Timeout", "00:00:01")));
+        using var clients = new AwsTestClients(server.Url, Settings(("Aws:Timeout", "00:00:01")), time: clock);
+        var start = clock.GetUtcNow();
 
-        var rules = await clients.LoadBalancerRules.DescribeTargetHealthAsync("arn:tg");
+        try
+        {
+            var health = await DriveAsync(clock, clients.LoadBalancerRules.DescribeTargetHealthAsync("arn:tg"));
 
-        Assert.Equal(2, rules.Count);
-        Assert.Equal(2, server.Requests.Count);
+            Assert.Equal(2, health.Count);
+            Assert.Equal(2, server.Requests.Count);
+            Assert.True(clock.GetUtcNow() - start >= TimeSpan.FromSeconds(1), "The first attempt ended at its timeout on the clock.");
+        }
+        finally
+        {
+            firstAnswer.Set();
+        }
     }
 
     [Fact]
@@ -178,17 +215,28 @@ public class RetryTests
     [Fact]
     public async Task A_cancelled_call_is_neither_retried_nor_wrapped()
     {
+        using var answer = new ManualResetEventSlim();
         await using var server = await AwsLoopbackServer.StartAsync(request =>
         {
-            Thread.Sleep(TimeSpan.FromMilliseconds(500));
+            answer.Wait(TimeSpan.FromSeconds(30));
             return AwsSamples.SuccessFor(request);
         });
         using var clients = new AwsTestClients(server.Url, Settings());
-        using var cancellation = new CancellationTokenSource(TimeSpan.FromMilliseconds(100));
+        using var cancellation = new CancellationTokenSource();
 
-        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => clients.CloudFormation.DescribeStacksAsync(cancellationToken: cancellation.Token));
+        try
+        {
+            var call = clients.CloudFormation.DescribeStacksAsync(cancellationToken: cancellation.Token);
+            await Poll.UntilAsync(() => Task.FromResult(server.Requests.Count), n => n == 1, TimeSpan.FromSeconds(10), "the request to arrive");
+            await cancellation.CancelAsync();
 
-        Assert.Single(server.Requests);
+            await Assert.ThrowsAnyAsync<OperationCanceledException>(() => call);
+            Assert.Single(server.Requests);
+        }
+        finally
+        {
+            answer.Set();
+        }
     }
 
     [Fact]

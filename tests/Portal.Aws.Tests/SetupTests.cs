@@ -1,7 +1,10 @@
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
-using Portal.Provisioning.Aws;
-using Portal.Provisioning.Aws.Protocol;
+using Portal.Aws.CloudFormation;
+using Portal.Aws.CodePipeline;
+using Portal.Aws.ElasticLoadBalancing;
+using Portal.Aws.Protocol;
+using Portal.Aws.SecretsManager;
 
 namespace Portal.Aws.Tests;
 
@@ -75,6 +78,20 @@ public class SetupTests
         var endpoints = Setup(("Aws:ServiceUrl", "http://127.0.0.1:4566")).GetRequiredService<AwsEndpoints>();
 
         Assert.Equal(AwsSetup.EmulatorDefaultRegion, endpoints.Region);
+    }
+
+    [Theory]
+    [InlineData("AWS_REGION", "eu-west-3")]
+    [InlineData("AWS_DEFAULT_REGION", "ap-southeast-2")]
+    public void An_endpoint_override_keeps_the_region_the_environment_names(string variable, string region)
+    {
+        var options = new AwsOptions { ServiceUrl = "http://127.0.0.1:4566" };
+
+        var resolved = AwsSetup.ResolveRegion(options, name => name == variable ? region : null);
+
+        Assert.Equal(region, resolved);
+        Assert.Equal("eu-north-1", AwsSetup.ResolveRegion(new AwsOptions { ServiceUrl = options.ServiceUrl, Region = "eu-north-1" }, _ => region));
+        Assert.Equal("eu-west-3", AwsSetup.ResolveRegion(options, name => name == "AWS_REGION" ? "eu-west-3" : "ap-southeast-2"));
     }
 
     [Fact]

@@ -1,4 +1,4 @@
-using Portal.Provisioning.Aws.Protocol;
+using Portal.Aws.Protocol;
 using Portal.Tests.Support;
 
 namespace Portal.Aws.Tests;

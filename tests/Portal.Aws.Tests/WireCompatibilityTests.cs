@@ -1,9 +1,12 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
+using Portal.Aws.CloudFormation;
+using Portal.Aws.CodePipeline;
+using Portal.Aws.ElasticLoadBalancing;
+using Portal.Aws.Protocol;
+using Portal.Aws.SecretsManager;
 using Portal.Aws.Tests.Support;
-using Portal.Provisioning.Aws;
-using Portal.Provisioning.Aws.Protocol;
 using Portal.Tests.Support;
 
 namespace Portal.Aws.Tests;
@@ -85,6 +88,18 @@ public partial class WireCompatibilityTests
             [new { StackName = StackArn, ClientRequestToken = Token }]);
         yield return new("DeleteStack without a token", "cloudformation", "DeleteStack",
             c => c.CloudFormation.DeleteStackAsync("acme-shop-production"),
+            [new { StackName = "acme-shop-production" }]);
+        yield return new("DeleteStack of a DELETE_FAILED stack, retaining resources, with a role", "cloudformation", "DeleteStack",
+            c => c.CloudFormation.DeleteStackAsync("acme-shop-production", Token, roleArn: "arn:aws:iam::123456789012:role/portal-cfn",
+                retainResources: ["Bucket", "LogGroup"]),
+            [new { StackName = "acme-shop-production", ClientRequestToken = Token, RoleARN = "arn:aws:iam::123456789012:role/portal-cfn",
+                RetainResources = new[] { "Bucket", "LogGroup" } }]);
+        yield return new("ContinueUpdateRollback skipping resources", "cloudformation", "ContinueUpdateRollback",
+            c => c.CloudFormation.ContinueUpdateRollbackAsync(StackArn, ["Instance", "Nested.Queue"], Token, "arn:aws:iam::123456789012:role/portal-cfn"),
+            [new { StackName = StackArn, ResourcesToSkip = new[] { "Instance", "Nested.Queue" }, ClientRequestToken = Token,
+                RoleARN = "arn:aws:iam::123456789012:role/portal-cfn" }]);
+        yield return new("ContinueUpdateRollback without skips", "cloudformation", "ContinueUpdateRollback",
+            c => c.CloudFormation.ContinueUpdateRollbackAsync("acme-shop-production"),
             [new { StackName = "acme-shop-production" }]);
         yield return new("DescribeStacks of every stack", "cloudformation", "DescribeStacks",
             c => c.CloudFormation.DescribeStacksAsync(),
@@ -227,6 +242,25 @@ public partial class WireCompatibilityTests
                 },
                 clientRequestToken = Token,
             }]);
+        yield return new("StartPipelineExecution on an S3 object version", "codepipeline", "StartPipelineExecution",
+            c => c.Pipelines.StartExecutionAsync(new StartPipelineExecutionRequest("acme-shop-dev")
+            {
+                ClientRequestToken = Token,
+                SourceRevisions = SourceRevision.S3Object("SoftwareRepository", "hosts/acme/shop/dev/software/releases/0a1b.zip", "3HL4kqtJlcpXroDTDmJ+rmSpXd3dIbrHY"),
+            }),
+            [new
+            {
+                name = "acme-shop-dev",
+                sourceRevisions = new[]
+                {
+                    new { actionName = "SoftwareRepository", revisionType = "S3_OBJECT_KEY", revisionValue = "hosts/acme/shop/dev/software/releases/0a1b.zip" },
+                    new { actionName = "SoftwareRepository", revisionType = "S3_OBJECT_VERSION_ID", revisionValue = "3HL4kqtJlcpXroDTDmJ+rmSpXd3dIbrHY" },
+                },
+                clientRequestToken = Token,
+            }]);
+        yield return new("ListActionExecutions of one execution", "codepipeline", "ListActionExecutions",
+            c => c.Pipelines.ListActionExecutionsAsync("acme-shop-production-infra", "42ee4d10-e4de-a37c-82b7-36c11EXAMPLE"),
+            [new { pipelineName = "acme-shop-production-infra", filter = new { pipelineExecutionId = "42ee4d10-e4de-a37c-82b7-36c11EXAMPLE" } }]);
         yield return new("StartPipelineExecution without a token (both generate one)", "codepipeline", "StartPipelineExecution",
             c => c.Pipelines.StartExecutionAsync(new StartPipelineExecutionRequest("acme-shop-dev")),
             [new { name = "acme-shop-dev" }], ["clientRequestToken"]);
@@ -304,9 +338,9 @@ public partial class WireCompatibilityTests
     private static readonly Dictionary<string, string[]> RequiredOperations = new()
     {
         ["cloudformation"] = ["CreateStack", "UpdateStack", "DeleteStack", "DescribeStacks", "DescribeStackEvents", "DescribeStackResources",
-            "CreateChangeSet", "DescribeChangeSet", "ExecuteChangeSet", "DeleteChangeSet", "ValidateTemplate"],
+            "CreateChangeSet", "DescribeChangeSet", "ExecuteChangeSet", "DeleteChangeSet", "ValidateTemplate", "ContinueUpdateRollback"],
         ["codepipeline"] = ["StartPipelineExecution", "GetPipelineState", "GetPipelineExecution", "ListPipelineExecutions", "PutApprovalResult",
-            "StopPipelineExecution", "RetryStageExecution"],
+            "StopPipelineExecution", "RetryStageExecution", "ListActionExecutions"],
         ["elasticloadbalancing"] = ["DescribeListeners", "DescribeRules", "CreateRule", "ModifyRule", "DeleteRule", "SetRulePriorities", "DescribeTargetHealth"],
         ["secretsmanager"] = ["CreateSecret", "GetSecretValue", "PutSecretValue", "DescribeSecret", "DeleteSecret"],
     };

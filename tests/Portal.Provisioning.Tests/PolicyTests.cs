@@ -14,7 +14,7 @@ public class PolicyTests
     [MemberData(nameof(CompliantOrders))]
     public void The_real_templates_pass_for_every_kind_of_order(string order)
     {
-        var plan = Orders.Renderer().Render(OrderNamed(order), listenerPriority: 42);
+        var plan = RenderInputs.Renderer().Render(OrderNamed(order), listenerPriority: 42);
 
         Assert.Empty(_policy.Check(plan.Infrastructure));
         Assert.Empty(_policy.Check(plan.Software));
@@ -23,7 +23,7 @@ public class PolicyTests
     [Fact]
     public void The_platform_template_passes_with_its_load_balancer_open_on_80_and_443()
     {
-        Assert.Empty(_policy.Check(Platform(Orders.Catalog.GetBody(TemplateCatalog.Platform))));
+        Assert.Empty(_policy.Check(Platform(RenderInputs.Catalog.GetBody(TemplateCatalog.Platform))));
     }
 
     [Theory]
@@ -41,7 +41,7 @@ public class PolicyTests
         "no-open-ingress: DedicatedLoadBalancerSecurityGroup allows ingress from ::/0 on tcp 22-22")]
     public void Each_rule_catches_a_production_stack_that_breaks_it(string compliant, string violating, string expected)
     {
-        var stack = Orders.Renderer().RenderSoftware(Orders.ProductionWithCustomDomain(), 42);
+        var stack = RenderInputs.Renderer().RenderSoftware(RenderInputs.ProductionWithCustomDomain(), 42);
         var broken = stack with { TemplateBody = Text.ReplaceOnce(stack.TemplateBody, compliant, violating) };
 
         var violations = _policy.Check(broken).Select(v => v.ToString()).ToList();
@@ -53,22 +53,22 @@ public class PolicyTests
     [Fact]
     public void An_unencrypted_bucket_and_an_HTTPS_listener_without_a_TLS_1_2_policy_are_caught_in_the_platform()
     {
-        var body = Orders.Catalog.GetBody(TemplateCatalog.Platform);
+        var body = RenderInputs.Catalog.GetBody(TemplateCatalog.Platform);
         body = Text.ReplaceOnce(body, "      BucketEncryption:\n        ServerSideEncryptionConfiguration:\n          - ServerSideEncryptionByDefault:\n              SSEAlgorithm: AES256\n", "");
         body = Text.ReplaceOnce(body, "      SslPolicy: !Ref SslPolicy\n", "      SslPolicy: ELBSecurityPolicy-TLS-1-1-2017-01\n");
 
         var violations = _policy.Check(Platform(body)).Select(v => v.ToString()).ToList();
 
         Assert.Equal(
-            ["https-tls12: HttpsListener uses SslPolicy ELBSecurityPolicy-TLS-1-1-2017-01, not a TLS 1.2+ policy",
-             "storage-encrypted: TrailBucket has no default encryption (BucketEncryption)"],
+            ["storage-encrypted: AccessLogBucket has no default encryption (BucketEncryption)",
+             "https-tls12: HttpsListener uses SslPolicy ELBSecurityPolicy-TLS-1-1-2017-01, not a TLS 1.2+ policy"],
             violations);
     }
 
     [Fact]
     public void Open_ingress_through_a_separate_ingress_resource_is_caught()
     {
-        var stack = Orders.Renderer().RenderSoftware(Orders.Order(EnvironmentKind.Dev), 42);
+        var stack = RenderInputs.Renderer().RenderSoftware(RenderInputs.Order(EnvironmentKind.Dev), 42);
         var broken = stack with
         {
             TemplateBody = Text.ReplaceOnce(stack.TemplateBody, "  # ---------- compute ----------\n",
@@ -84,11 +84,11 @@ public class PolicyTests
     [Fact]
     public void Deletion_protection_is_required_of_production_only_and_lifted_only_to_decommission()
     {
-        var renderer = Orders.Renderer();
+        var renderer = RenderInputs.Renderer();
         var unprotected = (RenderedStack s) => s with { TemplateBody = Text.ReplaceOnce(s.TemplateBody, "DeletionProtection: !If [ProtectDatabase, true, false]", "DeletionProtection: false") };
 
-        var dev = renderer.RenderSoftware(Orders.Order(EnvironmentKind.Dev), 42);
-        var decommission = renderer.RenderSoftware(Orders.Order(EnvironmentKind.Production), 42, purpose: StackPurpose.Decommission);
+        var dev = renderer.RenderSoftware(RenderInputs.Order(EnvironmentKind.Dev), 42);
+        var decommission = renderer.RenderSoftware(RenderInputs.Order(EnvironmentKind.Production), 42, purpose: StackPurpose.Decommission);
 
         Assert.Empty(_policy.Check(unprotected(dev)));
         Assert.Equal("false", decommission.Parameter("DatabaseDeletionProtection"));
@@ -99,9 +99,9 @@ public class PolicyTests
     [Fact]
     public void Resources_switched_off_by_a_condition_are_not_checked()
     {
-        var host = Orders.Host();
+        var host = RenderInputs.Host();
         host.Database.Engine = "none";
-        var stack = Orders.Renderer().RenderSoftware(Orders.Order(EnvironmentKind.Dev, host), 42);
+        var stack = RenderInputs.Renderer().RenderSoftware(RenderInputs.Order(EnvironmentKind.Dev, host), 42);
 
         var broken = stack with { TemplateBody = Text.ReplaceOnce(stack.TemplateBody, "PubliclyAccessible: false", "PubliclyAccessible: true") };
 
@@ -111,23 +111,23 @@ public class PolicyTests
     [Fact]
     public void A_violation_stops_provisioning_with_a_message_naming_rule_and_resource()
     {
-        var stack = Orders.Renderer().RenderSoftware(Orders.Order(EnvironmentKind.Production), 42);
+        var stack = RenderInputs.Renderer().RenderSoftware(RenderInputs.Order(EnvironmentKind.Production), 42);
         var broken = stack with { TemplateBody = Text.ReplaceOnce(stack.TemplateBody, "PubliclyAccessible: false", "PubliclyAccessible: true") };
 
         var error = Assert.Throws<PolicyViolationException>(() => _policy.EnsureCompliant(broken));
 
-        Assert.Equal("Stack portal-acme-web-production-app breaks the template policy: rds-not-public: DatabaseInstance sets PubliclyAccessible true", error.Message);
+        Assert.Equal($"Stack {stack.StackName} breaks the template policy: rds-not-public: DatabaseInstance sets PubliclyAccessible true", error.Message);
         _policy.EnsureCompliant(stack);
     }
 
     private static HostEnvironmentOrder OrderNamed(string name) => name switch
     {
-        "dev" => Orders.Order(EnvironmentKind.Dev),
-        "staging" => Orders.Order(EnvironmentKind.Staging),
-        "staging-with-approval" => Orders.Order(EnvironmentKind.Staging, requiresApproval: true),
-        "production" => Orders.Order(EnvironmentKind.Production),
-        "production-custom-domain-blue-green" => Orders.ProductionWithCustomDomain(DeploymentStyle.BlueGreen),
-        "production-zonal-no-database" => WithoutDatabase(Orders.ProductionWithCustomDomain(DeploymentStyle.Zonal)),
+        "dev" => RenderInputs.Order(EnvironmentKind.Dev),
+        "staging" => RenderInputs.Order(EnvironmentKind.Staging),
+        "staging-with-approval" => RenderInputs.Order(EnvironmentKind.Staging, requiresApproval: true),
+        "production" => RenderInputs.Order(EnvironmentKind.Production),
+        "production-custom-domain-blue-green" => RenderInputs.ProductionWithCustomDomain(DeploymentStyle.BlueGreen),
+        "production-zonal-no-database" => WithoutDatabase(RenderInputs.ProductionWithCustomDomain(DeploymentStyle.Zonal)),
         _ => throw new ArgumentOutOfRangeException(nameof(name)),
     };
 

@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Text.RegularExpressions;
 using Microsoft.Extensions.Configuration;
 using Portal.Data.Entities;
@@ -13,48 +14,18 @@ public class RenderingTests
     [Fact]
     public void Stack_names_follow_the_portal_pattern_and_are_the_same_on_every_render()
     {
-        var first = Orders.Renderer().Render(Orders.Order(EnvironmentKind.Dev), listenerPriority: 10);
-        var again = Orders.Renderer().Render(Orders.Order(EnvironmentKind.Dev), listenerPriority: 10);
+        var first = RenderInputs.Renderer().Render(RenderInputs.Order(EnvironmentKind.Dev), listenerPriority: 10);
+        var again = RenderInputs.Renderer().Render(RenderInputs.Order(EnvironmentKind.Dev), listenerPriority: 10);
 
-        Assert.Equal("portal-acme-web-dev-infra", first.Infrastructure.StackName);
-        Assert.Equal("portal-acme-web-dev-app", first.Software.StackName);
+        var key = RenderInputs.Host().ResourceKey;
+        Assert.Equal($"portal-acme-web-dev-{key}-infra", first.Infrastructure.StackName);
+        Assert.Equal($"portal-acme-web-dev-{key}-app", first.Software.StackName);
         Assert.Equal(first.Infrastructure.StackName, again.Infrastructure.StackName);
         Assert.Equal(first.Software.StackName, again.Software.StackName);
-        Assert.Equal("acme-web-dev", first.Software.Parameter("PipelineName"));
-        Assert.Equal("acme-web-dev-infra", first.Infrastructure.Parameter("PipelineName"));
-        Assert.Equal("web-dev.acme.apps.example.com", first.Software.Parameter("HostDomain"));
-    }
-
-    [Fact]
-    public void Long_names_are_cut_to_the_limits_with_a_stable_hash_that_keeps_them_apart()
-    {
-        var customer = new string('c', 60);
-        var hostA = new string('h', 99) + "a";
-        var hostB = new string('h', 99) + "b";
-
-        var a = StackNaming.StackName(customer, hostA, EnvironmentKind.Production, StackLayer.Software);
-        var aAgain = StackNaming.StackName(customer, hostA, EnvironmentKind.Production, StackLayer.Software);
-        var b = StackNaming.StackName(customer, hostB, EnvironmentKind.Production, StackLayer.Software);
-
-        Assert.Equal(StackNaming.MaxStackNameLength, a.Length);
-        Assert.Matches(StackNamePattern, a);
-        Assert.Equal(a, aAgain);
-        Assert.NotEqual(a, b);
-        Assert.StartsWith($"portal-{customer}-hhhh", a);
-        var pipeline = StackNaming.PipelineName(customer, hostA, EnvironmentKind.Production, StackLayer.Infrastructure);
-        Assert.True(pipeline.Length <= StackNaming.MaxPipelineNameLength);
-        Assert.NotEqual(pipeline, StackNaming.PipelineName(customer, hostB, EnvironmentKind.Production, StackLayer.Infrastructure));
-        var domain = StackNaming.DefaultHostDomain(customer, hostA, EnvironmentKind.Production, "apps.example.com");
-        Assert.All(domain.Split('.'), label => Assert.InRange(label.Length, 1, 63));
-    }
-
-    [Fact]
-    public void Names_are_built_only_from_characters_AWS_accepts()
-    {
-        var name = StackNaming.StackName("Acme_Corp", "my.web--site", EnvironmentKind.Staging, StackLayer.Infrastructure);
-
-        Assert.Equal("portal-acme-corp-my-web-site-staging-infra", name);
-        Assert.Throws<ArgumentException>(() => StackNaming.StackName("---", "web", EnvironmentKind.Dev, StackLayer.Software));
+        Assert.Equal($"{key}-dev-app-acme-web", first.Software.Parameter("PipelineName"));
+        Assert.Equal($"{key}-dev-infra-acme-web", first.Infrastructure.Parameter("PipelineName"));
+        Assert.Equal($"acme-web-dev-{key}", first.Software.Parameter("ResourceName"));
+        Assert.Equal("web-dev--acme.apps.example.com", first.Software.Parameter("HostDomain"));
     }
 
     [Theory]
@@ -63,7 +34,7 @@ public class RenderingTests
     [InlineData("acme", "a-host-name-that-is-longer-than-forty-chars")]
     public void Orders_whose_names_the_templates_would_refuse_are_refused_before_rendering(string customer, string host)
     {
-        var error = Assert.Throws<ArgumentException>(() => Orders.Renderer().Render(Orders.Order(EnvironmentKind.Dev, Orders.Host(host), customer), 10));
+        var error = Assert.Throws<ArgumentException>(() => RenderInputs.Renderer().Render(RenderInputs.Order(EnvironmentKind.Dev, RenderInputs.Host(host), customer), 10));
 
         Assert.Contains("1-40 lower-case letters", error.Message);
     }
@@ -73,7 +44,7 @@ public class RenderingTests
     {
         foreach (var template in new[] { TemplateCatalog.HostInfrastructure, TemplateCatalog.HostSoftware })
         {
-            var parameters = (Dictionary<string, object?>)CloudFormationYaml.Parse(Orders.Catalog.GetBody(template))["Parameters"]!;
+            var parameters = (Dictionary<string, object?>)CloudFormationYaml.Parse(RenderInputs.Catalog.GetBody(template))["Parameters"]!;
             foreach (var name in new[] { "CustomerSlug", "HostName" })
                 Assert.Equal(HostEnvironmentOrder.NamePattern, ((Dictionary<string, object?>)parameters[name]!)["AllowedPattern"]);
         }
@@ -82,7 +53,7 @@ public class RenderingTests
     [Fact]
     public void Both_stacks_carry_the_portal_tags()
     {
-        var plan = Orders.Renderer().Render(Orders.Order(EnvironmentKind.Production), 11);
+        var plan = RenderInputs.Renderer().Render(RenderInputs.Order(EnvironmentKind.Production), 11);
 
         foreach (var stack in new[] { plan.Infrastructure, plan.Software })
         {
@@ -97,9 +68,9 @@ public class RenderingTests
     {
         static string SoftwareHash(Action<Host> change, int priority = 10)
         {
-            var host = Orders.Host();
+            var host = RenderInputs.Host();
             change(host);
-            return Orders.Renderer().RenderSoftware(Orders.Order(EnvironmentKind.Production, host), priority).TemplateHash;
+            return RenderInputs.Renderer().RenderSoftware(RenderInputs.Order(EnvironmentKind.Production, host), priority).TemplateHash;
         }
 
         var original = SoftwareHash(_ => { });
@@ -117,10 +88,10 @@ public class RenderingTests
     [Fact]
     public void Plans_give_the_fleet_and_the_order_gives_the_database()
     {
-        var host = Orders.Host(plan: "large");
+        var host = RenderInputs.Host(plan: "large");
         host.Database = new DatabaseOptions { Engine = "mysql", InstanceClass = "db.r6g.large", AllocatedStorageGb = 100, MultiAz = true };
 
-        var stack = Orders.Renderer().RenderSoftware(Orders.Order(EnvironmentKind.Staging, host), 12);
+        var stack = RenderInputs.Renderer().RenderSoftware(RenderInputs.Order(EnvironmentKind.Staging, host), 12);
 
         Assert.Equal("m6i.large", stack.Parameter("InstanceType"));
         Assert.Equal("2", stack.Parameter("MinInstances"));
@@ -136,9 +107,9 @@ public class RenderingTests
     [Fact]
     public void Only_production_gets_the_approval_stage_and_the_approvers()
     {
-        var renderer = Orders.Renderer();
-        var dev = renderer.RenderSoftware(Orders.Order(EnvironmentKind.Dev), 10);
-        var production = renderer.RenderSoftware(Orders.Order(EnvironmentKind.Production), 11);
+        var renderer = RenderInputs.Renderer();
+        var dev = renderer.RenderSoftware(RenderInputs.Order(EnvironmentKind.Dev), 10);
+        var production = renderer.RenderSoftware(RenderInputs.Order(EnvironmentKind.Production), 11);
 
         Assert.Equal(["Source", "Build", "Deploy"], PipelineStages(dev));
         Assert.Equal(["Source", "Build", "Approval", "Deploy"], PipelineStages(production));
@@ -146,58 +117,58 @@ public class RenderingTests
         Assert.Equal("ops@acme.example", production.Parameter("ApproverEmail1"));
         Assert.Equal("cto@acme.example", production.Parameter("ApproverEmail2"));
         Assert.Equal("", production.Parameter("ApproverEmail3"));
-        Assert.Equal(["ApproverSubscription1", "ApproverSubscription2"], LogicalIds(production).Where(id => id.StartsWith("ApproverSubscription")));
-        Assert.DoesNotContain(LogicalIds(dev), id => id.StartsWith("ApproverSubscription"));
+        Assert.Equal(["ApproverSubscription1", "ApproverSubscription2"], LogicalIds(production).Where(id => id.StartsWith("ApproverSubscription", StringComparison.Ordinal)));
+        Assert.DoesNotContain(LogicalIds(dev), id => id.StartsWith("ApproverSubscription", StringComparison.Ordinal));
     }
 
     [Fact]
     public void Staging_or_dev_asked_to_wait_for_approval_gets_the_approval_stage_and_e_mails_the_approvers()
     {
-        var renderer = Orders.Renderer();
-        var plain = renderer.RenderSoftware(Orders.Order(EnvironmentKind.Staging), 10);
-        var gated = renderer.RenderSoftware(Orders.Order(EnvironmentKind.Staging, requiresApproval: true), 10);
-        var gatedDev = renderer.RenderSoftware(Orders.Order(EnvironmentKind.Dev, requiresApproval: true), 11);
+        var renderer = RenderInputs.Renderer();
+        var plain = renderer.RenderSoftware(RenderInputs.Order(EnvironmentKind.Staging), 10);
+        var gated = renderer.RenderSoftware(RenderInputs.Order(EnvironmentKind.Staging, requiresApproval: true), 10);
+        var gatedDev = renderer.RenderSoftware(RenderInputs.Order(EnvironmentKind.Dev, requiresApproval: true), 11);
 
         Assert.Equal("false", plain.Parameter("RequireApproval"));
         Assert.Equal("true", gated.Parameter("RequireApproval"));
         Assert.Equal(["Source", "Build", "Approval", "Deploy"], PipelineStages(gated));
         Assert.Equal(["Source", "Build", "Approval", "Deploy"], PipelineStages(gatedDev));
-        Assert.Equal(["ApproverSubscription1", "ApproverSubscription2"], LogicalIds(gated).Where(id => id.StartsWith("ApproverSubscription")));
+        Assert.Equal(["ApproverSubscription1", "ApproverSubscription2"], LogicalIds(gated).Where(id => id.StartsWith("ApproverSubscription", StringComparison.Ordinal)));
         // Turning the approval on changes the stack, so the environment is updated.
         Assert.NotEqual(plain.TemplateHash, gated.TemplateHash);
         // Production always waits, whatever the setting says.
-        Assert.Equal("true", renderer.RenderSoftware(Orders.Order(EnvironmentKind.Production, requiresApproval: false), 12).Parameter("RequireApproval"));
+        Assert.Equal("true", renderer.RenderSoftware(RenderInputs.Order(EnvironmentKind.Production, requiresApproval: false), 12).Parameter("RequireApproval"));
     }
 
     [Fact]
     public void A_host_without_a_database_renders_a_storage_size_the_template_accepts()
     {
-        var host = Orders.Host();
+        var host = RenderInputs.Host();
         host.Database = new DatabaseOptions { Engine = "none", AllocatedStorageGb = 0 }; // as an order without a database saves it
 
-        var stack = Orders.Renderer().RenderSoftware(Orders.Order(EnvironmentKind.Dev, host), 10);
+        var stack = RenderInputs.Renderer().RenderSoftware(RenderInputs.Order(EnvironmentKind.Dev, host), 10);
 
         Assert.Equal("none", stack.Parameter("DatabaseEngine"));
         Assert.Equal("20", stack.Parameter("DatabaseStorageGb"));
-        Assert.DoesNotContain(LogicalIds(stack), id => id.StartsWith("Database"));
+        Assert.DoesNotContain(LogicalIds(stack), id => id.StartsWith("Database", StringComparison.Ordinal));
     }
 
     [Fact]
     public void More_approvers_than_the_template_has_room_for_are_refused()
     {
-        var host = Orders.Host();
+        var host = RenderInputs.Host();
         host.ApproverEmails = Enumerable.Range(1, 6).Select(i => $"a{i}@acme.example").ToList();
 
-        var error = Assert.Throws<ArgumentException>(() => Orders.Renderer().RenderSoftware(Orders.Order(EnvironmentKind.Production, host), 10));
+        var error = Assert.Throws<ArgumentException>(() => RenderInputs.Renderer().RenderSoftware(RenderInputs.Order(EnvironmentKind.Production, host), 10));
         Assert.Contains("at most 5 approvers", error.Message);
     }
 
     [Fact]
     public void A_custom_domain_gives_production_a_dedicated_load_balancer_and_leaves_other_environments_on_the_shared_one()
     {
-        var production = Orders.Renderer().RenderSoftware(Orders.ProductionWithCustomDomain(), 20);
-        var devHost = Orders.ProductionWithCustomDomain().Host;
-        var dev = Orders.Renderer().RenderSoftware(Orders.Order(EnvironmentKind.Dev, devHost), 21);
+        var production = RenderInputs.Renderer().RenderSoftware(RenderInputs.ProductionWithCustomDomain(), 20);
+        var devHost = RenderInputs.ProductionWithCustomDomain().Host;
+        var dev = RenderInputs.Renderer().RenderSoftware(RenderInputs.Order(EnvironmentKind.Dev, devHost), 21);
 
         Assert.Equal("www.acme.example", production.Parameter("CustomDomain"));
         Assert.Equal("arn:aws:acm:eu-west-1:123456789012:certificate/abcd-1234", production.Parameter("CertificateArn"));
@@ -212,28 +183,168 @@ public class RenderingTests
     }
 
     [Theory]
-    [InlineData(DeploymentStyle.InPlace, "IN_PLACE", false)]
-    [InlineData(DeploymentStyle.BlueGreen, "BLUE_GREEN", false)]
-    [InlineData(DeploymentStyle.Zonal, "IN_PLACE", true)]
-    public void Production_deploys_in_the_ordered_style_with_rollback_on_failure_and_stop(DeploymentStyle style, string deploymentType, bool zonal)
+    [InlineData(DeploymentStyle.InPlace)]
+    [InlineData(DeploymentStyle.BlueGreen)]
+    [InlineData(DeploymentStyle.Zonal)]
+    public void Production_deploys_in_place_with_traffic_control_and_rollback_on_failure_and_stop(DeploymentStyle style)
     {
-        var stack = Orders.Renderer().RenderSoftware(Orders.ProductionWithCustomDomain(style), 20);
-        var group = Resource(stack, "DeploymentGroup");
+        var stack = RenderInputs.Renderer().RenderSoftware(RenderInputs.ProductionWithCustomDomain(style), 20);
+        var groups = Evaluate(stack).Where(r => r.Type == "AWS::CodeDeploy::DeploymentGroup").ToList();
 
-        Assert.Equal(deploymentType, Get(group, "DeploymentStyle", "DeploymentType"));
-        Assert.Equal("WITH_TRAFFIC_CONTROL", Get(group, "DeploymentStyle", "DeploymentOption"));
-        Assert.Equal(["DEPLOYMENT_FAILURE", "DEPLOYMENT_STOP_ON_REQUEST"], (List<object?>)Get(group, "AutoRollbackConfiguration", "Events")!);
-        if (zonal)
-            Assert.Contains("ZonalDeploymentConfig", LogicalIds(stack));
-        else
-            Assert.Equal("CodeDeployDefault.OneAtATime", Get(group, "DeploymentConfigName"));
+        Assert.Equal(style == DeploymentStyle.BlueGreen ? 2 : 1, groups.Count);
+        Assert.All(groups, group =>
+        {
+            // CodeDeploy never copies an Auto Scaling group, so CloudFormation keeps owning every group.
+            Assert.Equal("IN_PLACE", Get(group.Properties, "DeploymentStyle", "DeploymentType"));
+            Assert.Equal("WITH_TRAFFIC_CONTROL", Get(group.Properties, "DeploymentStyle", "DeploymentOption"));
+            Assert.Null(Get(group.Properties, "BlueGreenDeploymentConfiguration"));
+            Assert.Contains("DEPLOYMENT_FAILURE", (List<object?>)Get(group.Properties, "AutoRollbackConfiguration", "Events")!);
+            Assert.Contains("DEPLOYMENT_STOP_ON_REQUEST", (List<object?>)Get(group.Properties, "AutoRollbackConfiguration", "Events")!);
+        });
+        Assert.Equal(style == DeploymentStyle.Zonal, LogicalIds(stack).Contains("ZonalDeploymentConfig"));
     }
+
+    [Fact]
+    public void Zonal_production_watches_one_alarm_per_zone_and_rolls_back_when_one_fires()
+    {
+        var platform = RenderInputs.Platform();
+        platform.PrivateSubnetIds.Add("subnet-0000000000000001c");
+        platform.AvailabilityZones.Add("eu-west-1c");
+        var host = RenderInputs.Host(plan: "large");
+        host.DeploymentStyle = DeploymentStyle.Zonal;
+        var stack = RenderInputs.Renderer(platform).RenderSoftware(RenderInputs.Order(EnvironmentKind.Production, host), 20);
+        var group = Resource(stack, "DeploymentGroup");
+        var alarms = Evaluate(stack).Where(r => r.Type == "AWS::CloudWatch::Alarm").ToList();
+
+        Assert.Equal(["ZoneAUnhealthyHostsAlarm", "ZoneBUnhealthyHostsAlarm", "ZoneCUnhealthyHostsAlarm"], alarms.Select(a => a.LogicalId));
+        Assert.Equal("true", Get(group, "AlarmConfiguration", "Enabled"));
+        Assert.Equal(3, ((List<object?>)Get(group, "AlarmConfiguration", "Alarms")!).Count);
+        Assert.Contains("DEPLOYMENT_STOP_ON_ALARM", (List<object?>)Get(group, "AutoRollbackConfiguration", "Events")!);
+        var dimensions = (List<object?>)alarms[0].Properties["Dimensions"]!;
+        Assert.Equal("app/portal/50dc6c495c0c9188", Get(dimensions[0], "Value"));
+        Assert.Equal("AvailabilityZone", Get(dimensions[2], "Name"));
+        // The large plan's 2 instances in 3 zones: 1 stays healthy across the fleet, none has to per zone.
+        Assert.Equal("eu-west-1a,eu-west-1b,eu-west-1c", stack.Parameter("AvailabilityZones"));
+        Assert.Equal("3", stack.Parameter("AvailabilityZoneCount"));
+        Assert.Equal("1", stack.Parameter("ZonalMinimumHealthyHosts"));
+        Assert.Equal("0", stack.Parameter("ZonalMinimumHealthyHostsPerZone"));
+        Assert.Equal("600", Get(Resource(stack, "ZonalDeploymentConfig"), "ZonalConfig", "MonitorDurationInSeconds"));
+    }
+
+    [Fact]
+    public void Zonal_minimums_leave_a_whole_zone_deployable_and_half_the_fleet_serving()
+    {
+        var host = RenderInputs.Host();
+        host.DeploymentStyle = DeploymentStyle.Zonal;
+        host.MinInstances = 6;
+        host.MaxInstances = 8;
+
+        var stack = RenderInputs.Renderer().RenderSoftware(RenderInputs.Order(EnvironmentKind.Production, host), 20);
+
+        Assert.Equal("3", stack.Parameter("ZonalMinimumHealthyHosts"));
+        Assert.Equal("2", stack.Parameter("ZonalMinimumHealthyHostsPerZone"));
+    }
+
+    [Theory]
+    [InlineData(LiveColour.Blue, "GreenDeploymentGroup", 100, 0)]
+    [InlineData(LiveColour.Green, "DeploymentGroup", 0, 100)]
+    public void Blue_green_deploys_to_the_idle_side_and_the_rule_weights_follow_the_live_colour(LiveColour live, string deployedGroup, int blueWeight, int greenWeight)
+    {
+        var order = RenderInputs.Order(EnvironmentKind.Production, BlueGreenHost()) with { LiveColour = live, ReleaseDeployed = true };
+        var stack = RenderInputs.Renderer().RenderSoftware(order, 20);
+        var deploy = ((List<object?>)Resource(stack, "Pipeline")["Stages"]!).Select(s => (Dictionary<string, object?>)s!).Single(s => (string)s["Name"]! == "Deploy");
+        var targets = (List<object?>)Get(((List<object?>)Resource(stack, "SharedListenerRule")["Actions"]!)[0], "ForwardConfig", "TargetGroups")!;
+
+        Assert.Equal(live == LiveColour.Green ? "green" : "blue", stack.Parameter("LiveColour"));
+        Assert.Equal(deployedGroup, ((Dictionary<string, object?>)Get(((List<object?>)deploy["Actions"]!)[0], "Configuration", "DeploymentGroupName")!)["Ref"]);
+        Assert.Equal([blueWeight.ToString(CultureInfo.InvariantCulture), greenWeight.ToString(CultureInfo.InvariantCulture)], targets.Select(t => Get(t, "Weight")));
+        Assert.Equal(["TargetGroup", "GreenTargetGroup"], targets.Select(t => ((Dictionary<string, object?>)Get(t, "TargetGroupArn")!)["Ref"]));
+        // The live side checks the load balancer's health, the idle side EC2 status only.
+        Assert.Equal(live == LiveColour.Blue ? "ELB" : "EC2", Get(Resource(stack, "AutoScalingGroup"), "HealthCheckType"));
+        Assert.Equal(live == LiveColour.Green ? "ELB" : "EC2", Get(Resource(stack, "GreenAutoScalingGroup"), "HealthCheckType"));
+        Assert.DoesNotContain(Evaluate(stack), r => r.Type == "AWS::CodeDeploy::DeploymentGroup" && Get(r.Properties, "BlueGreenDeploymentConfiguration") is not null);
+    }
+
+    [Theory]
+    [InlineData(false, "EC2")]
+    [InlineData(true, "ELB")]
+    public void Instances_are_checked_by_the_load_balancer_only_once_a_release_succeeded(bool released, string healthCheckType)
+    {
+        var stack = RenderInputs.Renderer().RenderSoftware(RenderInputs.Order(EnvironmentKind.Dev) with { ReleaseDeployed = released }, 10);
+
+        Assert.Equal(released ? "true" : "false", stack.Parameter("ReleaseDeployed"));
+        Assert.Equal(healthCheckType, Get(Resource(stack, "AutoScalingGroup"), "HealthCheckType"));
+        Assert.Equal("300", Get(Resource(stack, "AutoScalingGroup"), "HealthCheckGracePeriod"));
+    }
+
+    [Fact]
+    public void Adding_a_custom_domain_moves_the_fleet_to_the_dedicated_load_balancers_own_target_group()
+    {
+        var shared = RenderInputs.Renderer().RenderSoftware(RenderInputs.Order(EnvironmentKind.Production), 20);
+        var dedicated = RenderInputs.Renderer().RenderSoftware(RenderInputs.ProductionWithCustomDomain(), 20);
+
+        Assert.Contains("TargetGroup", LogicalIds(shared));
+        Assert.DoesNotContain("DedicatedTargetGroup", LogicalIds(shared));
+        Assert.Equal("TargetGroup", Referenced(Get(Resource(shared, "AutoScalingGroup"), "TargetGroupARNs")));
+        // A target group belongs to one load balancer: the shared one is left behind, not moved.
+        Assert.DoesNotContain("TargetGroup", LogicalIds(dedicated));
+        Assert.Equal("DedicatedTargetGroup", Referenced(Get(Resource(dedicated, "AutoScalingGroup"), "TargetGroupARNs")));
+        Assert.Equal("DedicatedTargetGroup", Referenced(Get(((List<object?>)Resource(dedicated, "DedicatedListenerRule")["Actions"]!)[0], "TargetGroupArn")));
+    }
+
+    [Fact]
+    public void Host_names_get_an_alias_record_on_the_shared_load_balancer_only_when_the_platform_has_a_zone()
+    {
+        var withZone = RenderInputs.Renderer().RenderSoftware(RenderInputs.Order(EnvironmentKind.Staging), 20);
+        var platform = RenderInputs.Platform();
+        platform.HostedZoneId = null;
+        var withoutZone = RenderInputs.Renderer(platform).RenderSoftware(RenderInputs.Order(EnvironmentKind.Staging), 20);
+        var dedicated = RenderInputs.Renderer().RenderSoftware(RenderInputs.ProductionWithCustomDomain(), 20);
+
+        var record = Resource(withZone, "HostRecord");
+        Assert.Equal("Z0123456789ABCDEFGHIJ", record["HostedZoneId"]);
+        Assert.Equal("web-staging--acme.apps.example.com", record["Name"]);
+        Assert.Equal("portal-1234567890.eu-west-1.elb.amazonaws.com", Get(record, "AliasTarget", "DNSName"));
+        Assert.Equal("Z32O12XQLNTSW2", Get(record, "AliasTarget", "HostedZoneId"));
+        Assert.Equal("", withoutZone.Parameter("HostedZoneId"));
+        Assert.DoesNotContain("HostRecord", LogicalIds(withoutZone));
+        Assert.DoesNotContain("HostRecord", LogicalIds(dedicated));
+    }
+
+    [Fact]
+    public void Every_role_carries_the_platforms_permissions_boundary_under_the_hosts_path()
+    {
+        var plan = RenderInputs.Renderer().Render(RenderInputs.ProductionWithCustomDomain(DeploymentStyle.BlueGreen), 20);
+
+        var roles = Evaluate(plan.Infrastructure).Concat(Evaluate(plan.Software)).Where(r => r.Type == "AWS::IAM::Role").ToList();
+
+        Assert.Equal(7, roles.Count);
+        Assert.All(roles, role =>
+        {
+            Assert.Equal("arn:aws:iam::123456789012:policy/portal-permissions-boundary", role.Properties["PermissionsBoundary"]);
+            Assert.Equal("/portal/hosts/", role.Properties["Path"]);
+        });
+    }
+
+    private static Host BlueGreenHost()
+    {
+        var host = RenderInputs.Host();
+        host.DeploymentStyle = DeploymentStyle.BlueGreen;
+        return host;
+    }
+
+    private static string? Referenced(object? value) => value switch
+    {
+        List<object?> { Count: 1 } list => Referenced(list[0]),
+        Dictionary<string, object?> d => d.GetValueOrDefault("Ref") as string,
+        _ => null,
+    };
 
     [Fact]
     public void Other_environments_always_deploy_in_place_one_at_a_time()
     {
-        var host = Orders.ProductionWithCustomDomain(DeploymentStyle.BlueGreen).Host;
-        var stack = Orders.Renderer().RenderSoftware(Orders.Order(EnvironmentKind.Staging, host), 20);
+        var host = RenderInputs.ProductionWithCustomDomain(DeploymentStyle.BlueGreen).Host;
+        var stack = RenderInputs.Renderer().RenderSoftware(RenderInputs.Order(EnvironmentKind.Staging, host), 20);
         var group = Resource(stack, "DeploymentGroup");
 
         Assert.Equal("IN_PLACE", Get(group, "DeploymentStyle", "DeploymentType"));
@@ -244,24 +355,24 @@ public class RenderingTests
     [Fact]
     public void Without_a_database_no_database_resources_are_created()
     {
-        var host = Orders.Host();
+        var host = RenderInputs.Host();
         host.Database.Engine = "none";
 
-        var stack = Orders.Renderer().RenderSoftware(Orders.Order(EnvironmentKind.Production, host), 10);
+        var stack = RenderInputs.Renderer().RenderSoftware(RenderInputs.Order(EnvironmentKind.Production, host), 10);
 
         Assert.Equal("none", stack.Parameter("DatabaseEngine"));
-        Assert.DoesNotContain(LogicalIds(stack), id => id.StartsWith("Database"));
+        Assert.DoesNotContain(LogicalIds(stack), id => id.StartsWith("Database", StringComparison.Ordinal));
     }
 
     [Fact]
     public void The_packer_template_is_rendered_for_the_host_and_lands_where_the_AMI_build_reads_it()
     {
-        var plan = Orders.Renderer().Render(Orders.Order(EnvironmentKind.Staging), 10);
+        var plan = RenderInputs.Renderer().Render(RenderInputs.Order(EnvironmentKind.Staging), 10);
 
         Assert.Equal(plan.Infrastructure.Parameter("PackerTemplateKey"), plan.Packer.ObjectKey);
         Assert.Equal("packer-acme-staging.pkr.hcl", plan.Packer.FileName);
         Assert.DoesNotMatch("__[A-Z_]+__", plan.Packer.Content);
-        Assert.Contains("ami-acme-web-staging-PLACE_CODEBUILD_BUILD_ID", plan.Packer.Content);
+        Assert.Contains($"ami-acme-web-staging-{RenderInputs.Host().ResourceKey}-PLACE_CODEBUILD_BUILD_ID", plan.Packer.Content);
         Assert.Contains("http_tokens                 = \"required\"", plan.Packer.Content);
         Assert.Contains("encrypt_boot = true", plan.Packer.Content);
         Assert.Contains("\"portal:customer\"    = \"acme\"", plan.Packer.Content);
@@ -279,9 +390,9 @@ public class RenderingTests
                 File.Copy(file, Path.Combine(directory.FullName, Path.GetFileName(file)));
             var software = Path.Combine(directory.FullName, TemplateCatalog.HostSoftware);
             File.WriteAllText(software, File.ReadAllText(software).Replace("Parameters:\n", "Parameters:\n  SupportPlan:\n    Type: String\n"));
-            var renderer = new HostStackRenderer(new TemplateCatalog(new TemplateCatalogOptions { Path = directory.FullName }), Orders.Platform(), new PlanCatalog(PlanCatalog.Defaults));
+            var renderer = new HostStackRenderer(new TemplateCatalog(new TemplateCatalogOptions { Path = directory.FullName }), RenderInputs.Platform(), new PlanCatalog(PlanCatalog.Defaults));
 
-            var error = Assert.Throws<InvalidOperationException>(() => renderer.RenderSoftware(Orders.Order(EnvironmentKind.Dev), 10));
+            var error = Assert.Throws<InvalidOperationException>(() => renderer.RenderSoftware(RenderInputs.Order(EnvironmentKind.Dev), 10));
             Assert.Contains("required parameters not rendered: [SupportPlan]", error.Message);
         }
         finally
@@ -303,14 +414,23 @@ public class RenderingTests
     [Fact]
     public void Platform_settings_name_the_setting_that_is_missing_or_wrong()
     {
-        var missing = Orders.Platform();
+        var missing = RenderInputs.Platform();
         missing.KmsKeyArn = "";
-        var wrong = Orders.Platform();
+        var wrong = RenderInputs.Platform();
         wrong.PrivateSubnetIds = ["subnet-0000000000000001a"];
 
         Assert.Equal("Platform:KmsKeyArn is required.", Assert.Throws<InvalidOperationException>(missing.Validate).Message);
         Assert.Contains("Platform:PrivateSubnetIds", Assert.Throws<InvalidOperationException>(wrong.Validate).Message);
-        Orders.Platform().Validate();
+        var zones = RenderInputs.Platform();
+        zones.AvailabilityZones = ["eu-west-1a"];
+        Assert.Contains("Platform:AvailabilityZones must name the zone of each private subnet", Assert.Throws<InvalidOperationException>(zones.Validate).Message);
+        var record = RenderInputs.Platform();
+        record.LoadBalancerDnsName = null;
+        Assert.Equal("Platform:LoadBalancerDnsName is required.", Assert.Throws<InvalidOperationException>(record.Validate).Message);
+        var boundary = RenderInputs.Platform();
+        boundary.PermissionsBoundaryArn = "arn:aws:iam::123456789012:role/not-a-policy";
+        Assert.Contains("Platform:PermissionsBoundaryArn is not valid", Assert.Throws<InvalidOperationException>(boundary.Validate).Message);
+        RenderInputs.Platform().Validate();
     }
 
     [Fact]

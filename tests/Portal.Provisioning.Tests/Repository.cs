@@ -9,6 +9,8 @@ public static class Repository
 
     public static string Validator => Path.Combine(Root, "tests", "cfn-validate");
 
+    public static string Guard => Path.Combine(Root, "tests", "cfn-guard");
+
     private static string FindRoot()
     {
         for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)

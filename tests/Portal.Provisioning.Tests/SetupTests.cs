@@ -24,16 +24,16 @@ public class SetupTests
         var configuration = new ConfigurationBuilder().AddInMemoryCollection(PlatformConfiguration()).Build();
         using var services = new ServiceCollection().AddPortalTemplates(configuration).BuildServiceProvider();
 
-        var stack = services.GetRequiredService<HostStackRenderer>().RenderSoftware(Orders.Order(EnvironmentKind.Production), 7);
+        var stack = services.GetRequiredService<HostStackRenderer>().RenderSoftware(RenderInputs.Order(EnvironmentKind.Production), 7);
 
-        Assert.Equal("web-production.acme.apps.example.com", stack.Parameter("HostDomain"));
+        Assert.Equal("web-production--acme.apps.example.com", stack.Parameter("HostDomain"));
         Assert.Empty(services.GetRequiredService<TemplatePolicy>().Check(stack));
         Assert.Equal(["small", "medium", "large"], services.GetRequiredService<PlanCatalog>().Plans.Keys);
     }
 
     private static Dictionary<string, string?> PlatformConfiguration()
     {
-        var platform = Orders.Platform();
+        var platform = RenderInputs.Platform();
         return new Dictionary<string, string?>
         {
             ["Platform:Region"] = platform.Region,
@@ -48,6 +48,11 @@ public class SetupTests
             ["Platform:LoadBalancerSecurityGroupId"] = platform.LoadBalancerSecurityGroupId,
             ["Platform:BaseDomain"] = platform.BaseDomain,
             ["Platform:DefaultAmiId"] = platform.DefaultAmiId,
+            ["Platform:PermissionsBoundaryArn"] = platform.PermissionsBoundaryArn,
+            ["Platform:CloudFormationRoleArn"] = platform.CloudFormationRoleArn,
+            ["Platform:AccessLogBucket"] = platform.AccessLogBucket,
+            ["Platform:AvailabilityZones:0"] = platform.AvailabilityZones[0],
+            ["Platform:AvailabilityZones:1"] = platform.AvailabilityZones[1],
             ["Templates:Path"] = Repository.Templates,
         };
     }

@@ -64,6 +64,18 @@ public sealed class EmulatorHost : IAsyncDisposable
 
     public Task SeedListenerAsync(SeedListener listener) => SendAndForgetAsync(HttpMethod.Post, "seed/listeners", listener);
 
+    /// <summary>An ACM certificate in the emulator's account (its ARN is made when none is given); returns the ARN.</summary>
+    public async Task<string> SeedCertificateAsync(Portal.AwsEmulator.CertificateManager.SeedCertificate certificate)
+    {
+        using var response = await SendAsync(HttpMethod.Post, "seed/certificates", certificate);
+        return (await response.Content.ReadFromJsonAsync<System.Text.Json.JsonElement>()).GetProperty("certificateArn").GetString()!;
+    }
+    /// <summary>A bucket that exists outside any stack (e.g. the platform's artifact bucket), versioned unless told otherwise.</summary>
+    public Task SeedBucketAsync(SeedBucket bucket) => SendAndForgetAsync(HttpMethod.Post, "seed/buckets", bucket);
+
+    /// <summary>Sets how far the emulator's clock (the one it checks request signatures against) is from the real one.</summary>
+    public Task<ClockSettings> SetClockSkewAsync(TimeSpan skew) => SendAsync<ClockSettings>(HttpMethod.Put, "clock", new ClockSettings(skew));
+
     public Task<StatsSnapshot> StatsAsync() => SendAsync<StatsSnapshot>(HttpMethod.Get, "stats");
 
     /// <summary>Forgets every stack, rule, secret and pipeline, the faults and the statistics; seeds the configured listeners again.</summary>

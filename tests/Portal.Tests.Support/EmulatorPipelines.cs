@@ -1,16 +1,32 @@
-using Portal.Provisioning.Aws;
+using Portal.Aws.CloudFormation;
 
 namespace Portal.Tests.Support;
 
 /// <summary>
 /// Creates a host environment's software pipeline at the emulator through CloudFormation: the same shape as the Pipeline
 /// of templates/host-software.yaml (type V2, queued, the four variables, Source → Build → Approval (production) → Deploy)
-/// without the rest of the software stack.
+/// without the rest of the software stack. Like the real stack's, its build project runs the buildspec.yml of the
+/// source, and its Source action reads from the platform's artifact bucket (which the fixtures seed, versioned) what
+/// each execution's sourceRevisions name: the emulator fails the execution at Source when that object does not exist.
 /// </summary>
 public static class EmulatorPipelines
 {
     public const string ApprovalStage = "Approval";
     public const string ApprovalAction = "customer-approve";
+    public const string SourceAction = "SoftwareRepository";
+
+    /// <summary>The artifact bucket of the tests' hosts (outside any stack, as the platform's is); seed it with <see cref="SeedAsync"/>.</summary>
+    public const string ArtifactBucket = "portal-artifacts";
+
+    public static Task SeedAsync(EmulatorHost emulator) => emulator.SeedBucketAsync(new Portal.AwsEmulator.SeedBucket { Name = ArtifactBucket });
+
+    /// <summary>The software stack's outputs that say where releases put sources (as templates/host-software.yaml outputs them).</summary>
+    public static Dictionary<string, string> SourceOutputs(string prefix) => new()
+    {
+        [Data.StackOutputs.SoftwareSourceBucket] = ArtifactBucket,
+        [Data.StackOutputs.SoftwareSourcePrefix] = prefix,
+        [Data.StackOutputs.SoftwareSourceAction] = SourceAction,
+    };
 
     public static async Task CreateAsync(ICloudFormation cloudFormation, string pipelineName, bool withApproval)
     {
@@ -25,6 +41,14 @@ public static class EmulatorPipelines
         var template = $$"""
             AWSTemplateFormatVersion: "2010-09-09"
             Resources:
+              Build:
+                Type: AWS::CodeBuild::Project
+                Properties:
+                  Name: {{pipelineName}}-build
+                  ServiceRole: arn:aws:iam::000000000000:role/{{pipelineName}}-build
+                  Environment: { Type: LINUX_CONTAINER, ComputeType: BUILD_GENERAL1_SMALL, Image: aws/codebuild/amazonlinux2-x86_64-standard:5.0 }
+                  Source: { Type: CODEPIPELINE }
+                  Artifacts: { Type: CODEPIPELINE }
               Pipeline:
                 Type: AWS::CodePipeline::Pipeline
                 Properties:
@@ -32,7 +56,7 @@ public static class EmulatorPipelines
                   PipelineType: V2
                   ExecutionMode: QUEUED
                   RoleArn: arn:aws:iam::000000000000:role/{{pipelineName}}
-                  ArtifactStore: { Type: S3, Location: portal-artifacts }
+                  ArtifactStore: { Type: S3, Location: {{ArtifactBucket}} }
                   Variables:
                     - { Name: CommitId, DefaultValue: unknown }
                     - { Name: Branch, DefaultValue: unknown }
@@ -41,15 +65,15 @@ public static class EmulatorPipelines
                   Stages:
                     - Name: Source
                       Actions:
-                        - Name: SoftwareRepository
+                        - Name: {{SourceAction}}
                           ActionTypeId: { Category: Source, Owner: AWS, Provider: S3, Version: "1" }
-                          Configuration: { S3Bucket: portal-artifacts, S3ObjectKey: software.zip, PollForSourceChanges: "false" }
+                          Configuration: { S3Bucket: {{ArtifactBucket}}, S3ObjectKey: software.zip, PollForSourceChanges: "false", AllowOverrideForS3ObjectKey: "true" }
                           OutputArtifacts: [ { Name: Source } ]
                     - Name: Build
                       Actions:
                         - Name: CustomerBuildspec
                           ActionTypeId: { Category: Build, Owner: AWS, Provider: CodeBuild, Version: "1" }
-                          Configuration: { ProjectName: build }
+                          Configuration: { ProjectName: !Ref Build }
                           InputArtifacts: [ { Name: Source } ]
                           OutputArtifacts: [ { Name: Build } ]
             {{approval}}

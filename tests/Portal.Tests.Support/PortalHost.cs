@@ -26,16 +26,24 @@ public sealed class PortalHost : IAsyncDisposable
     public Uri BaseUrl { get; }
     public IServiceProvider Services => app.Services;
 
-    public static async Task<PortalHost> StartAsync(string connectionString, IReadOnlyDictionary<string, string?>? settings = null)
+    /// <summary>
+    /// Starts the portal (in Development unless <paramref name="environment"/> names another), optionally also logging
+    /// to <paramref name="logs"/>.
+    /// </summary>
+    public static async Task<PortalHost> StartAsync(string connectionString, IReadOnlyDictionary<string, string?>? settings = null,
+        string environment = "Development", ILoggerProvider? logs = null)
     {
-        var app = PortalApp.Build(["--environment", "Development", "--urls", "http://127.0.0.1:0", "--contentRoot", AppContext.BaseDirectory], builder =>
+        var app = PortalApp.Build(["--environment", environment, "--urls", "http://127.0.0.1:0", "--contentRoot", AppContext.BaseDirectory], builder =>
         {
             builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
             {
                 [$"ConnectionStrings:{PortalApp.ConnectionStringName}"] = connectionString,
+                // Every browser test signs in from 127.0.0.1; the per-address limit has tests of its own with a low value.
+                ["Portal:Accounts:SignInAttemptsPerAddressPerMinute"] = "10000",
             });
             if (settings is not null) builder.Configuration.AddInMemoryCollection(settings);
             builder.Logging.SetMinimumLevel(LogLevel.Warning);
+            if (logs is not null) builder.Logging.AddProvider(logs);
         });
         await PortalApp.PrepareAsync(app);
         await app.StartAsync();

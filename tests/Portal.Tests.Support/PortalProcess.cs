@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Net;
+using System.Runtime.InteropServices;
 using System.Net.Sockets;
 using System.Text;
 
@@ -11,6 +12,8 @@ namespace Portal.Tests.Support;
 /// </summary>
 public sealed class PortalProcess : IAsyncDisposable
 {
+    private const int SigTerm = 15;
+
     private readonly Process process;
     private readonly StringBuilder output;
 
@@ -22,6 +25,9 @@ public sealed class PortalProcess : IAsyncDisposable
     }
 
     public Uri BaseUrl { get; }
+
+    /// <summary>The operating-system process id (for its CPU time and memory in /proc).</summary>
+    public int ProcessId => process.Id;
 
     /// <summary>What the process wrote so far, for failure messages.</summary>
     public string Output { get { lock (output) return output.ToString(); } }
@@ -59,6 +65,24 @@ public sealed class PortalProcess : IAsyncDisposable
         process.Kill(entireProcessTree: true);
         process.WaitForExit();
     }
+
+    /// <summary>SIGTERM, as a container runtime or systemd stops a service: the portal shuts down gracefully.</summary>
+    public void Terminate()
+    {
+        if (!process.HasExited && Kill(process.Id, SigTerm) != 0)
+            throw new InvalidOperationException($"kill -TERM {process.Id} failed (errno {Marshal.GetLastPInvokeError()}).");
+    }
+
+    /// <summary>Waits for the process to exit by itself; its exit code.</summary>
+    public async Task<int> WaitForExitAsync(TimeSpan timeout)
+    {
+        using var cancellation = new CancellationTokenSource(timeout);
+        await process.WaitForExitAsync(cancellation.Token);
+        return process.ExitCode;
+    }
+
+    [DllImport("libc", EntryPoint = "kill", SetLastError = true)]
+    private static extern int Kill(int pid, int signal);
 
     private async Task WaitUntilReadyAsync()
     {

@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Diagnostics;
 using System.Net;
 using System.Net.Sockets;
@@ -37,7 +38,7 @@ public sealed class PostgresCluster
 
         var dataDir = Path.Combine(Path.GetTempPath(), $"portal-test-pg-{Guid.NewGuid():N}");
         var port = FreePort();
-        await RunScriptAsync("start", dataDir, port.ToString(), "--fast");
+        await RunScriptAsync("start", dataDir, port.ToString(CultureInfo.InvariantCulture), "--fast");
         AppDomain.CurrentDomain.ProcessExit += (_, _) =>
         {
             RunScriptAsync("stop", dataDir).GetAwaiter().GetResult();

@@ -4,15 +4,52 @@ using Portal.AwsEmulator;
 using Portal.Data;
 using Portal.Data.Entities;
 using Portal.Provisioning.Templates;
+using Portal.Tests.Support.GitLabStandIn;
 
 namespace Portal.Tests.Support;
 
 /// <summary>
-/// The portal and the AWS emulator wired together on a fresh database: the emulator knows the shared listener the
-/// portal's (Development) platform settings name, and the portal's jobs poll quickly.
+/// The portal, the AWS emulator and the GitLab stand-in wired together on a fresh database: the emulator knows the
+/// shared listener and the artifact bucket the portal's (Development) platform settings name, the portal talks to the
+/// stand-in as its GitLab, and the portal's jobs poll quickly. The stand-in has a tests user (Maintainer, api token
+/// <see cref="GitLabToken"/>) and the empty projects of <see cref="SharedProjects"/> and <see cref="NextProject"/>, so plain
+/// orders pass the token check. Every world of a test run shares one stand-in (a GitLab serves many portals; each test
+/// makes or takes projects of its own), so its projects are made once.
 /// </summary>
 public sealed class ProvisioningWorld : IAsyncDisposable
 {
+    /// <summary>The tests user's api token at the stand-in.</summary>
+    public const string GitLabToken = "glpat-portal-tests-0000000000000";
+
+    /// <summary>Projects orders name without making their own (empty repositories: nothing to release, nothing to bake).</summary>
+    public static readonly IReadOnlyList<string> SharedProjects =
+        ["acme/shop", "acme/beta", "acme/alpha", "tools/ops_100", "bcorp/secret", "acme/journey", "acme/staging-gate"];
+
+    /// <summary>
+    /// How many more empty projects the stand-in has for <see cref="NextProject"/>: a project releases to one live host, so
+    /// each order that does not care which project it names takes one no other order of the test run has taken.
+    /// </summary>
+    public const int PooledProjectCount = 240;
+
+    private static int projectsTaken;
+
+    /// <summary>A project at the stand-in that no other order of this test run has named (the tests user maintains it).</summary>
+    public static string NextProject()
+    {
+        var taken = Interlocked.Increment(ref projectsTaken);
+        if (taken > PooledProjectCount)
+            throw new InvalidOperationException($"All {PooledProjectCount} pooled projects are taken: raise ProvisioningWorld.PooledProjectCount.");
+        return PooledProject(taken);
+    }
+
+    private static string PooledProject(int number) => $"pool/app-{number:000}";
+
+    /// <summary>The project's clone URL as the stand-in (GitLab's http_url_to_repo) gives it, once a world has started it.</summary>
+    public static string ProjectUrlOf(string path) => new Uri(GitLabUrl, path + ".git").ToString();
+
+    /// <summary>The shared stand-in's base URL (what its deliveries carry as X-Gitlab-Instance), once a world has started it.</summary>
+    public static Uri GitLabUrl => SharedGitLab.Value.GetAwaiter().GetResult().BaseUrl;
+
     public static readonly IReadOnlyDictionary<string, string?> FastJobs = new Dictionary<string, string?>
     {
         ["Jobs:QueuePollInterval"] = "00:00:00.200",
@@ -23,14 +60,16 @@ public sealed class ProvisioningWorld : IAsyncDisposable
         ["Provisioning:OverdueAfter"] = "00:00:03",
     };
 
-    private ProvisioningWorld(EmulatorHost emulator, PortalHost portal, string connectionString)
+    private ProvisioningWorld(EmulatorHost emulator, StandInHost gitLab, PortalHost portal, string connectionString)
     {
         Emulator = emulator;
+        GitLab = gitLab;
         Portal = portal;
         ConnectionString = connectionString;
     }
 
     public EmulatorHost Emulator { get; }
+    public StandInHost GitLab { get; }
     public PortalHost Portal { get; }
     public string ConnectionString { get; }
 
@@ -38,11 +77,33 @@ public sealed class ProvisioningWorld : IAsyncDisposable
     {
         var connectionString = await PostgresCluster.Shared.CreateDatabaseAsync("prov");
         var emulator = await EmulatorHost.StartAsync(emulatorSettings);
-        var settings = new Dictionary<string, string?>(FastJobs) { ["Aws:ServiceUrl"] = emulator.BaseUrl.ToString() };
+        var gitLab = await SharedGitLab.Value;
+        var settings = new Dictionary<string, string?>(FastJobs) { ["Aws:ServiceUrl"] = emulator.BaseUrl.ToString(), ["GitLab:Url"] = gitLab.BaseUrl.ToString() };
         foreach (var (key, value) in portalSettings ?? new Dictionary<string, string?>()) settings[key] = value;
         var portal = await PortalHost.StartAsync(connectionString, settings);
-        await emulator.SeedListenerAsync(new SeedListener { ListenerArn = portal.Services.GetRequiredService<PlatformSettings>().SharedListenerArn });
-        return new ProvisioningWorld(emulator, portal, connectionString);
+        var platform = portal.Services.GetRequiredService<PlatformSettings>();
+        await emulator.SeedListenerAsync(new SeedListener { ListenerArn = platform.SharedListenerArn });
+        await emulator.SeedBucketAsync(new SeedBucket { Name = platform.ArtifactBucket, Region = platform.Region });
+        return new ProvisioningWorld(emulator, gitLab, portal, connectionString);
+    }
+
+    private static readonly Lazy<Task<StandInHost>> SharedGitLab = new(StartGitLabAsync);
+
+    private static async Task<StandInHost> StartGitLabAsync()
+    {
+        var gitLab = await StandInHost.StartAsync();
+        AppDomain.CurrentDomain.ProcessExit += (_, _) => gitLab.DisposeAsync().AsTask().GetAwaiter().GetResult();
+        await SeedGitLabAsync(gitLab);
+        return gitLab;
+    }
+
+    private static async Task SeedGitLabAsync(StandInHost gitLab)
+    {
+        var userId = await gitLab.CreateUserAsync("portal-tests");
+        await gitLab.AdminPostAsync("tokens/personal", new { user_id = userId, scopes = new[] { "api" }, token = GitLabToken });
+        var paths = SharedProjects.Concat(Enumerable.Range(1, PooledProjectCount).Select(PooledProject));
+        await Parallel.ForEachAsync(paths, new ParallelOptions { MaxDegreeOfParallelism = 8 },
+            async (path, _) => await gitLab.AddMemberAsync(await gitLab.CreateProjectAsync(path), userId, 40));
     }
 
     /// <summary>A customer with an Ordered host of the given environments, as the order form saves it.</summary>

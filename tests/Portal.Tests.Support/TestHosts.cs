@@ -1,7 +1,9 @@
+using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using Portal.Data;
 using Portal.Data.Entities;
 using Portal.Data.Security;
+using Portal.GitLab;
 
 namespace Portal.Tests.Support;
 
@@ -18,13 +20,22 @@ public static class TestHosts
         [EnvironmentKind.Production] = "master",
     };
 
-    /// <summary>Writes a host of a new customer straight into the portal's database.</summary>
+    /// <summary>
+    /// Writes a host of a new customer straight into the portal's database. With <paramref name="gitLabToken"/> the host
+    /// has what releasing needs, as an order leaves it: the token in Secrets Manager (at the emulator) and each
+    /// environment's source location in its outputs (the artifact bucket <see cref="EmulatorPipelines.ArtifactBucket"/>).
+    /// </summary>
     public static Task<TestHost> CreateHostAsync(this PortalHost portal, long? projectId, string projectPath,
         HostState hostState = HostState.Active, EnvironmentState environmentState = EnvironmentState.Active,
-        IReadOnlyDictionary<EnvironmentKind, string>? pipelines = null) =>
+        IReadOnlyDictionary<EnvironmentKind, string>? pipelines = null, string? gitLabToken = null) =>
         portal.WithScopeAsync(async services =>
         {
             var db = services.GetRequiredService<PortalDbContext>();
+            // A project releases to one live host: a test replaying a payload of a fixed project id retires the host an
+            // earlier test made for it, as its decommission would.
+            if (projectId is not null && hostState != HostState.Decommissioned)
+                await db.Hosts.Where(h => h.GitLab.ProjectId == projectId && h.State != HostState.Decommissioned)
+                    .ExecuteUpdateAsync(set => set.SetProperty(h => h.State, HostState.Decommissioned));
             var slug = "c" + Guid.NewGuid().ToString("N")[..12];
             var customer = new Customer { Name = $"Customer {slug}", Slug = slug };
             var token = SecretToken.Generate("glw_");
@@ -37,12 +48,19 @@ public static class TestHosts
                 WebhookTokenHash = SecretToken.Hash(token),
                 GitLab = new GitLabProject { ProjectId = projectId, PathWithNamespace = projectPath, HttpUrl = $"{GitLab.GitLabSender.Instance}/{projectPath}.git" },
             };
+            if (gitLabToken is not null)
+                host.GitLab.TokenSecretArn = await services.GetRequiredService<GitLabTokenVault>()
+                    .CreateAsync(slug, host.Name, host.Id, new HostGitLabSecret(gitLabToken, token), CancellationToken.None);
             var pipelineNames = new Dictionary<EnvironmentKind, string>();
             foreach (var (kind, branch) in DefaultBranches)
             {
-                var pipeline = pipelines?.GetValueOrDefault(kind) ?? $"{slug}-web-{kind.ToString().ToLowerInvariant()}-software";
+                var pipeline = pipelines?.GetValueOrDefault(kind) ?? $"{slug}-web-{EnvironmentNames.Of(kind)}-software";
                 pipelineNames[kind] = pipeline;
-                host.Environments.Add(new HostEnvironment { Kind = kind, Branch = branch, State = environmentState, PipelineName = pipeline });
+                host.Environments.Add(new HostEnvironment
+                {
+                    Kind = kind, Branch = branch, State = environmentState, PipelineName = pipeline,
+                    Outputs = EmulatorPipelines.SourceOutputs($"hosts/{slug}/web/{EnvironmentNames.Of(kind)}/software/releases/"),
+                });
             }
             db.Hosts.Add(host);
             await db.SaveChangesAsync();

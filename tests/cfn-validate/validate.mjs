@@ -322,6 +322,10 @@ function implied(condition, holds, conditions) {
   const definition = conditions[condition];
   const negated = definition?.['Fn::Not']?.[0]?.Condition;
   if (negated !== undefined && holds.has(`!${negated}`)) return true;
+  // A condition defined as Fn::And of conditions holds where each of them does.
+  const parts = definition?.['Fn::And'];
+  if (Array.isArray(parts) && parts.every((part) => typeof part?.Condition === 'string')
+    && parts.every((part) => implied(part.Condition, holds, conditions))) return true;
   // A known condition defined as Fn::And implies each condition it lists.
   return [...holds].some((known) => (conditions[known]?.['Fn::And'] ?? []).some((part) => part?.Condition === condition));
 }

@@ -4,8 +4,10 @@ using System.Net;
 using System.Text;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
-using Portal.Provisioning.Aws;
-using Portal.Provisioning.Aws.Protocol;
+using Portal.Aws;
+using Portal.Aws.CloudFormation;
+using Portal.Aws.CodePipeline;
+using Portal.Aws.Protocol;
 using Portal.Tests.Support;
 
 namespace Portal.Benchmarks;

@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Diagnostics;
 using System.Net;
 using System.Net.Sockets;
@@ -28,7 +29,7 @@ public sealed class DurablePostgres : IAsyncDisposable
     {
         var dataDir = Path.Combine(Path.GetTempPath(), $"portal-bench-pg-{Guid.NewGuid():N}");
         var port = FreePort();
-        await Run("bash", RepoPaths.Combine("scripts", "postgres.sh"), "start", dataDir, port.ToString());
+        await Run("bash", RepoPaths.Combine("scripts", "postgres.sh"), "start", dataDir, port.ToString(CultureInfo.InvariantCulture));
         return new DurablePostgres(dataDir, port);
     }
 

@@ -5,6 +5,7 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Portal.Data;
 using Portal.Data.Entities;
+using Portal.Data.Views;
 using Portal.Provisioning.Hosts;
 using Portal.Tests.Support;
 

@@ -2,10 +2,9 @@ using System.Diagnostics;
 using System.Globalization;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
-using Portal.Data;
+using Portal.Aws.CloudFormation;
 using Portal.Data.Entities;
-using Portal.Provisioning.Aws;
-using Portal.Provisioning.Stacks;
+using Portal.Provisioning.Hosts;
 using Portal.Provisioning.Templates;
 using Portal.Tests.Support;
 
@@ -25,6 +24,8 @@ public sealed class ProvisioningBenchmark : IBenchmark
     public string Name => "provisioning";
 
     public string Description => "500 orders at 1 s per resource: portal wall time vs the emulator's minimum (goal ≤ 1.3×), AWS calls per stack (goal ≤ 15)";
+
+    private static readonly double[] PercentilePoints = [0.0, 0.5, 0.9, 1.0];
 
     public async Task RunAsync(string[] args, CancellationToken cancellationToken)
     {
@@ -98,11 +99,11 @@ public sealed class ProvisioningBenchmark : IBenchmark
             .Select(g => new { Name = g.Key, Start = g.Min(e => e.Timestamp), End = g.Max(e => e.Timestamp) })
             .ToListAsync(cancellationToken);
         static string Percentiles(IReadOnlyList<double> values) => values.Count == 0 ? "-" :
-            string.Join(" ", new[] { 0.0, 0.5, 0.9, 1.0 }.Select(q => $"p{q * 100:0}={values[(int)Math.Min(values.Count - 1, q * values.Count)]:0.0}s"));
-        var infraStart = stacks.Where(s => s.Name.EndsWith("-infra")).Select(s => (s.Start - start).TotalSeconds).Order().ToList();
-        var appStart = stacks.Where(s => s.Name.EndsWith("-app")).Select(s => (s.Start - start).TotalSeconds).Order().ToList();
-        var infraTook = stacks.Where(s => s.Name.EndsWith("-infra")).Select(s => (s.End - s.Start).TotalSeconds).Order().ToList();
-        var appTook = stacks.Where(s => s.Name.EndsWith("-app")).Select(s => (s.End - s.Start).TotalSeconds).Order().ToList();
+            string.Join(" ", PercentilePoints.Select(q => $"p{q * 100:0}={values[(int)Math.Min(values.Count - 1, q * values.Count)]:0.0}s"));
+        var infraStart = stacks.Where(s => s.Name.EndsWith("-infra", StringComparison.Ordinal)).Select(s => (s.Start - start).TotalSeconds).Order().ToList();
+        var appStart = stacks.Where(s => s.Name.EndsWith("-app", StringComparison.Ordinal)).Select(s => (s.Start - start).TotalSeconds).Order().ToList();
+        var infraTook = stacks.Where(s => s.Name.EndsWith("-infra", StringComparison.Ordinal)).Select(s => (s.End - s.Start).TotalSeconds).Order().ToList();
+        var appTook = stacks.Where(s => s.Name.EndsWith("-app", StringComparison.Ordinal)).Select(s => (s.End - s.Start).TotalSeconds).Order().ToList();
         Console.WriteLine($"infrastructure stacks started: {Percentiles(infraStart)}; took {Percentiles(infraTook)}");
         Console.WriteLine($"software stacks started:       {Percentiles(appStart)}; took {Percentiles(appTook)}");
         Console.WriteLine($"hosts Active:                  {Percentiles(active)}");

@@ -15,5 +15,11 @@ public class ApiToken
     public DateTimeOffset? LastUsedAt { get; set; }
     public DateTimeOffset? RevokedAt { get; set; }
 
-    public bool IsActive => RevokedAt is null;
+    /// <summary>When the token stops working by itself (API tokens always expire).</summary>
+    public DateTimeOffset ExpiresAt { get; set; }
+
+    /// <summary>What the token may do: space-separated names of <c>ApiScopes</c> (read, write, operations).</summary>
+    public string Scopes { get; set; } = "";
+
+    public bool IsActiveAt(DateTimeOffset now) => RevokedAt is null && now < ExpiresAt;
 }

@@ -11,6 +11,14 @@ public class Customer
 
     public DateTimeOffset CreatedAt { get; set; } = DateTimeOffset.UtcNow;
 
+    /// <summary>Set while an operator has suspended the customer: its people cannot sign in and its tokens do not work.</summary>
+    public DateTimeOffset? SuspendedAt { get; set; }
+
+    /// <summary>How many hosts the customer may have; null means the installation's Quotas:MaxHostsPerCustomer.</summary>
+    public int? MaxHosts { get; set; }
+
+    public bool IsSuspended => SuspendedAt is not null;
+
     public List<Host> Hosts { get; set; } = [];
     public List<PortalUser> Users { get; set; } = [];
 }

@@ -10,6 +10,12 @@ public class Host
     /// <summary>Unique per customer; lower-case letters, digits and hyphens so it fits stack names.</summary>
     public required string Name { get; set; }
 
+    /// <summary>
+    /// Six characters no other host has (a unique index), made at order time: every AWS name of the host's resources
+    /// carries it, so no two hosts (of two customers, or a new one under a decommissioned one's name) share a name.
+    /// </summary>
+    public string ResourceKey { get; set; } = NewResourceKey();
+
     public required string Plan { get; set; }
     public GitLabProject GitLab { get; set; } = new();
     public DatabaseOptions Database { get; set; } = new();
@@ -31,6 +37,12 @@ public class Host
     /// <summary>Hash of the GitLab webhook secret token; the clear token is shown to the customer once.</summary>
     public string? WebhookTokenHash { get; set; }
 
+    /// <summary>
+    /// Which GitLab webhook signing token the host has (its key is derived from the portal's signing key, never stored);
+    /// null when it has none, and then deliveries are not required to be signed.
+    /// </summary>
+    public int? WebhookSigningVersion { get; set; }
+
     public DateTimeOffset CreatedAt { get; set; } = DateTimeOffset.UtcNow;
     public DateTimeOffset UpdatedAt { get; set; } = DateTimeOffset.UtcNow;
 
@@ -38,13 +50,85 @@ public class Host
     public uint Version { get; set; }
 
     public List<HostEnvironment> Environments { get; set; } = [];
+
+    public const int ResourceKeyLength = 6;
+    private const string ResourceKeyAlphabet = "abcdefghijklmnopqrstuvwxyz234567";
+
+    /// <summary>Six random characters of a-z and 2-7 (RFC 4648 base32, lower case): ≈ 10⁹ keys, no hyphen.</summary>
+    public static string NewResourceKey() =>
+        string.Create(ResourceKeyLength, 0, static (chars, _) =>
+        {
+            for (var i = 0; i < chars.Length; i++)
+                chars[i] = ResourceKeyAlphabet[System.Security.Cryptography.RandomNumberGenerator.GetInt32(ResourceKeyAlphabet.Length)];
+        });
+
+    public static bool IsResourceKey(string key) =>
+        key.Length == ResourceKeyLength && key.All(c => ResourceKeyAlphabet.Contains(c));
 }
 
 public class GitLabProject
 {
+    public const string DefaultInfrastructureFolder = "infrastructure";
+
+    /// <summary>GitLab's numeric project id, learnt when the token is checked; pushes route by it, so a renamed project keeps deploying.</summary>
     public long? ProjectId { get; set; }
     public string PathWithNamespace { get; set; } = "";
     public string HttpUrl { get; set; } = "";
+    public string? DefaultBranch { get; set; }
+
+    /// <summary>ARN of the Secrets Manager secret with the host's GitLab token (and the webhook's token); neither is in Postgres.</summary>
+    public string? TokenSecretArn { get; set; }
+
+    /// <summary>The token has the api scope and the Maintainer role: the portal manages the webhook and reports commit statuses.</summary>
+    public bool Automates { get; set; }
+
+    /// <summary>Why the customer adds the webhook by hand (when the portal does not).</summary>
+    public string? ManualReason { get; set; }
+
+    /// <summary>The repository folder with the Packer variables and scripts of the host image; a push that changes it rebakes.</summary>
+    public string InfrastructureFolder { get; set; } = DefaultInfrastructureFolder;
+
+    /// <summary>The project hook the portal registered; null while there is none.</summary>
+    public long? HookId { get; set; }
+
+    /// <summary>GitLab's hook must be made to match the host (added, updated or removed); the hook sync picks it up.</summary>
+    public bool HookDue { get; set; }
+    public DateTimeOffset? HookNextAttemptAt { get; set; }
+
+    /// <summary>The last hook sync's outcome in words.</summary>
+    public string? HookStatus { get; set; }
+
+    /// <summary>Something the hook carries changed (the token, the branches, the host going away): sync it soon, when the portal manages it.</summary>
+    public void HookChanged()
+    {
+        if (!Automates && HookId is null) return;
+        HookDue = true;
+        HookNextAttemptAt = null;
+    }
+
+    /// <summary>The host is going away: its hook is removed, and once it is decommissioned its token secret is deleted.</summary>
+    public void Retire()
+    {
+        HookDue = true;
+        HookNextAttemptAt = null;
+    }
+
+    /// <summary>GitLab's hook now matches (or is gone: <paramref name="hookId"/> null).</summary>
+    public void HookSynced(long? hookId, string status)
+    {
+        HookId = hookId;
+        HookDue = false;
+        HookNextAttemptAt = null;
+        HookStatus = Text.PostgresText.ShortenNotNull(status, ColumnLengths.Reason);
+    }
+
+    /// <summary>The sync failed; it is tried again at <paramref name="retryAt"/>, or not at all when null (GitLab refused for good).</summary>
+    public void HookSyncFailed(string status, DateTimeOffset? retryAt)
+    {
+        HookDue = retryAt is not null;
+        HookNextAttemptAt = retryAt;
+        HookStatus = Text.PostgresText.ShortenNotNull(status, ColumnLengths.Reason);
+    }
 }
 
 public class DatabaseOptions

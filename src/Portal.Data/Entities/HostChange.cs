@@ -1,3 +1,5 @@
+using Portal.Data.Text;
+
 namespace Portal.Data.Entities;
 
 /// <summary>
@@ -35,6 +37,75 @@ public class HostChange
     public List<HostChangeStack> Stacks { get; set; } = [];
 
     public bool IsOpen => State is HostChangeState.Preparing or HostChangeState.Ready or HostChangeState.NoChanges;
+
+    /// <summary>Whether the customer may confirm it now: its preview is done (Ready, or NoChanges).</summary>
+    public bool CanConfirm => State is HostChangeState.Ready or HostChangeState.NoChanges;
+
+    /// <summary>A newer proposal replaces this open one.</summary>
+    public void Supersede(DateTimeOffset now) => Close(HostChangeState.Superseded, "be superseded", now);
+
+    /// <summary>The customer drops this open change; the host keeps its order.</summary>
+    public void Discard(DateTimeOffset now) => Close(HostChangeState.Discarded, "be discarded", now);
+
+    /// <summary>Confirmed: Applying while the stack updates run, Applied at once when no stack changes.</summary>
+    public void Confirm(Guid? byUserId, bool updatesStacks, DateTimeOffset now)
+    {
+        if (!CanConfirm) throw new InvalidTransitionException(nameof(HostChange), State, "be confirmed");
+        State = updatesStacks ? HostChangeState.Applying : HostChangeState.Applied;
+        ConfirmedById = byUserId;
+        ConfirmedAt = now;
+        StopChecking(now);
+    }
+
+    /// <summary>The preview is complete: Ready when some stack changes, NoChanges otherwise.</summary>
+    public void CompletePreview(bool anyStackChanges, DateTimeOffset now)
+    {
+        if (State != HostChangeState.Preparing) throw new InvalidTransitionException(nameof(HostChange), State, "complete its preview");
+        State = anyStackChanges ? HostChangeState.Ready : HostChangeState.NoChanges;
+        StopChecking(now);
+    }
+
+    /// <summary>The preview could not be made (AWS refused, the policy or the order rules no longer pass).</summary>
+    public void FailPreview(string reason, DateTimeOffset now)
+    {
+        if (State != HostChangeState.Preparing) throw new InvalidTransitionException(nameof(HostChange), State, "fail its preview");
+        State = HostChangeState.Failed;
+        StateReason = PostgresText.ShortenNotNull(reason, ColumnLengths.Reason);
+        StopChecking(now);
+    }
+
+    /// <summary>The stack updates it started have all ended: Applied, or Failed with their reasons.</summary>
+    public void Settle(string? failure, DateTimeOffset now)
+    {
+        if (State != HostChangeState.Applying) throw new InvalidTransitionException(nameof(HostChange), State, "settle");
+        State = failure is null ? HostChangeState.Applied : HostChangeState.Failed;
+        StateReason = PostgresText.Shorten(failure, ColumnLengths.Reason);
+        UpdatedAt = now;
+    }
+
+    /// <summary>Replaces the scheduled look at the change sets with one due at <paramref name="at"/>.</summary>
+    public Guid ScheduleCheck(DateTimeOffset at, DateTimeOffset now)
+    {
+        if (State != HostChangeState.Preparing) throw new InvalidTransitionException(nameof(HostChange), State, "schedule a look");
+        ScheduledCheckId = Guid.NewGuid();
+        NextCheckAt = at;
+        UpdatedAt = now;
+        return ScheduledCheckId.Value;
+    }
+
+    private void Close(HostChangeState state, string change, DateTimeOffset now)
+    {
+        if (!IsOpen) throw new InvalidTransitionException(nameof(HostChange), State, change);
+        State = state;
+        StopChecking(now);
+    }
+
+    private void StopChecking(DateTimeOffset now)
+    {
+        ScheduledCheckId = null;
+        NextCheckAt = null;
+        UpdatedAt = now;
+    }
 }
 
 public enum HostChangeState

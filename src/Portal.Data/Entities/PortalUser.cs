@@ -13,4 +13,9 @@ public class PortalUser : IdentityUser<Guid>
     public string? GitLabUsername { get; set; }
 
     public DateTimeOffset CreatedAt { get; set; } = DateTimeOffset.UtcNow;
+
+    /// <summary>Set when the user was removed from their team or disabled: no sign-in, no session, no token.</summary>
+    public DateTimeOffset? DisabledAt { get; set; }
+
+    public bool IsDisabled => DisabledAt is not null;
 }

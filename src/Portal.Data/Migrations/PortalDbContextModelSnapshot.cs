@@ -23,6 +23,25 @@ namespace Portal.Data.Migrations
 
             NpgsqlModelBuilderExtensions.UseIdentityByDefaultColumns(modelBuilder);
 
+            modelBuilder.Entity("Microsoft.AspNetCore.DataProtection.EntityFrameworkCore.DataProtectionKey", b =>
+                {
+                    b.Property<int>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("integer");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<int>("Id"));
+
+                    b.Property<string>("FriendlyName")
+                        .HasColumnType("text");
+
+                    b.Property<string>("Xml")
+                        .HasColumnType("text");
+
+                    b.HasKey("Id");
+
+                    b.ToTable("DataProtectionKeys");
+                });
+
             modelBuilder.Entity("Microsoft.AspNetCore.Identity.IdentityRole<System.Guid>", b =>
                 {
                     b.Property<Guid>("Id")
@@ -162,6 +181,9 @@ namespace Portal.Data.Migrations
                     b.Property<DateTimeOffset>("CreatedAt")
                         .HasColumnType("timestamp with time zone");
 
+                    b.Property<DateTimeOffset>("ExpiresAt")
+                        .HasColumnType("timestamp with time zone");
+
                     b.Property<string>("Hash")
                         .IsRequired()
                         .HasMaxLength(64)
@@ -182,6 +204,11 @@ namespace Portal.Data.Migrations
 
                     b.Property<DateTimeOffset?>("RevokedAt")
                         .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("Scopes")
+                        .IsRequired()
+                        .HasMaxLength(100)
+                        .HasColumnType("character varying(100)");
 
                     b.Property<Guid>("UserId")
                         .HasColumnType("uuid");
@@ -237,6 +264,51 @@ namespace Portal.Data.Migrations
                         .IsUnique();
 
                     b.ToTable("ApprovalDecisions");
+                });
+
+            modelBuilder.Entity("Portal.Data.Entities.ApprovalRuleChange", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("uuid");
+
+                    b.Property<DateTimeOffset?>("DecidedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<Guid?>("DecidedById")
+                        .HasColumnType("uuid");
+
+                    b.Property<int>("From")
+                        .HasColumnType("integer");
+
+                    b.Property<Guid>("HostId")
+                        .HasColumnType("uuid");
+
+                    b.Property<DateTimeOffset>("ProposedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<Guid>("ProposedById")
+                        .HasColumnType("uuid");
+
+                    b.Property<string>("State")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .HasColumnType("character varying(32)");
+
+                    b.Property<int>("To")
+                        .HasColumnType("integer");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("DecidedById");
+
+                    b.HasIndex("ProposedById");
+
+                    b.HasIndex(new[] { "HostId" }, "IX_ApprovalRuleChanges_Open")
+                        .IsUnique()
+                        .HasFilter("\"State\" = 'Proposed'");
+
+                    b.ToTable("ApprovalRuleChanges");
                 });
 
             modelBuilder.Entity("Portal.Data.Entities.AuditEntry", b =>
@@ -298,6 +370,9 @@ namespace Portal.Data.Migrations
                     b.Property<DateTimeOffset>("CreatedAt")
                         .HasColumnType("timestamp with time zone");
 
+                    b.Property<int?>("MaxHosts")
+                        .HasColumnType("integer");
+
                     b.Property<string>("Name")
                         .IsRequired()
                         .HasMaxLength(200)
@@ -308,12 +383,39 @@ namespace Portal.Data.Migrations
                         .HasMaxLength(32)
                         .HasColumnType("character varying(32)");
 
+                    b.Property<DateTimeOffset?>("SuspendedAt")
+                        .HasColumnType("timestamp with time zone");
+
                     b.HasKey("Id");
 
                     b.HasIndex("Slug")
                         .IsUnique();
 
                     b.ToTable("Customers");
+                });
+
+            modelBuilder.Entity("Portal.Data.Entities.GitLabIdentity", b =>
+                {
+                    b.Property<Guid>("UserId")
+                        .HasColumnType("uuid");
+
+                    b.Property<long>("GitLabUserId")
+                        .HasColumnType("bigint");
+
+                    b.Property<string>("Username")
+                        .IsRequired()
+                        .HasMaxLength(255)
+                        .HasColumnType("character varying(255)");
+
+                    b.Property<DateTimeOffset>("VerifiedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.HasKey("UserId");
+
+                    b.HasIndex("GitLabUserId")
+                        .IsUnique();
+
+                    b.ToTable("GitLabIdentities");
                 });
 
             modelBuilder.Entity("Portal.Data.Entities.Host", b =>
@@ -361,6 +463,11 @@ namespace Portal.Data.Migrations
                     b.Property<int>("RequiredApprovals")
                         .HasColumnType("integer");
 
+                    b.Property<string>("ResourceKey")
+                        .IsRequired()
+                        .HasMaxLength(6)
+                        .HasColumnType("character varying(6)");
+
                     b.Property<string>("State")
                         .IsRequired()
                         .HasMaxLength(32)
@@ -379,16 +486,26 @@ namespace Portal.Data.Migrations
                         .HasColumnType("xid")
                         .HasColumnName("xmin");
 
+                    b.Property<int?>("WebhookSigningVersion")
+                        .HasColumnType("integer");
+
                     b.Property<string>("WebhookTokenHash")
                         .HasMaxLength(64)
                         .HasColumnType("character varying(64)");
 
                     b.HasKey("Id");
 
+                    b.HasIndex("ResourceKey")
+                        .IsUnique();
+
                     b.HasIndex("State");
 
+                    b.HasIndex("WebhookTokenHash");
+
                     b.HasIndex("CustomerId", "Name")
-                        .IsUnique();
+                        .IsUnique()
+                        .HasDatabaseName("IX_Hosts_CustomerId_Name")
+                        .HasFilter("\"State\" <> 'Decommissioned'");
 
                     b.ToTable("Hosts");
                 });
@@ -531,8 +648,41 @@ namespace Portal.Data.Migrations
                         .ValueGeneratedOnAdd()
                         .HasColumnType("uuid");
 
+                    b.Property<string>("AmiId")
+                        .HasMaxLength(32)
+                        .HasColumnType("character varying(32)");
+
+                    b.Property<bool>("AmiRolloutDue")
+                        .HasColumnType("boolean");
+
+                    b.Property<string>("AmiTemplateHash")
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)");
+
                     b.Property<Guid?>("AttemptId")
                         .HasColumnType("uuid");
+
+                    b.Property<string>("BakeCommitId")
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)");
+
+                    b.Property<string>("BakeExecutionId")
+                        .HasMaxLength(128)
+                        .HasColumnType("character varying(128)");
+
+                    b.Property<string>("BakeReason")
+                        .HasMaxLength(2000)
+                        .HasColumnType("character varying(2000)");
+
+                    b.Property<DateTimeOffset?>("BakeRequestedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<DateTimeOffset?>("BakeStartedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("BakeStatus")
+                        .HasMaxLength(2000)
+                        .HasColumnType("character varying(2000)");
 
                     b.Property<string>("Branch")
                         .IsRequired()
@@ -541,6 +691,10 @@ namespace Portal.Data.Migrations
 
                     b.Property<Guid>("HostId")
                         .HasColumnType("uuid");
+
+                    b.Property<string>("InfrastructureCommitId")
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)");
 
                     b.Property<string>("InfrastructureStackId")
                         .HasMaxLength(512)
@@ -559,8 +713,17 @@ namespace Portal.Data.Migrations
                         .HasMaxLength(32)
                         .HasColumnType("character varying(32)");
 
+                    b.Property<string>("ListenerArn")
+                        .HasMaxLength(512)
+                        .HasColumnType("character varying(512)");
+
                     b.Property<int?>("ListenerPriority")
                         .HasColumnType("integer");
+
+                    b.Property<string>("LiveColour")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .HasColumnType("character varying(32)");
 
                     b.Property<DateTimeOffset?>("NextCheckAt")
                         .HasColumnType("timestamp with time zone");
@@ -581,8 +744,27 @@ namespace Portal.Data.Migrations
                         .HasMaxLength(100)
                         .HasColumnType("character varying(100)");
 
+                    b.Property<string>("Recovery")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .HasColumnType("character varying(32)");
+
+                    b.PrimitiveCollection<List<string>>("RecoveryResources")
+                        .IsRequired()
+                        .HasColumnType("text[]");
+
+                    b.Property<bool>("ReleaseDeployed")
+                        .HasColumnType("boolean");
+
+                    b.Property<bool>("ReleaseRolloutDue")
+                        .HasColumnType("boolean");
+
                     b.Property<bool>("RequiresApproval")
                         .HasColumnType("boolean");
+
+                    b.Property<string>("ResourceName")
+                        .HasMaxLength(63)
+                        .HasColumnType("character varying(63)");
 
                     b.Property<Guid?>("ScheduledCheckId")
                         .HasColumnType("uuid");
@@ -619,8 +801,28 @@ namespace Portal.Data.Migrations
 
                     b.HasKey("Id");
 
+                    b.HasIndex("BakeRequestedAt")
+                        .HasDatabaseName("IX_HostEnvironments_Bakes")
+                        .HasFilter("\"BakeRequestedAt\" IS NOT NULL OR \"BakeExecutionId\" IS NOT NULL OR \"AmiRolloutDue\" OR \"ReleaseRolloutDue\"");
+
+                    b.HasIndex("InfrastructureStackName")
+                        .IsUnique()
+                        .HasFilter("\"InfrastructureStackName\" IS NOT NULL");
+
                     b.HasIndex("NextCheckAt")
                         .HasFilter("\"NextCheckAt\" IS NOT NULL");
+
+                    b.HasIndex("PipelineName")
+                        .IsUnique()
+                        .HasFilter("\"PipelineName\" IS NOT NULL");
+
+                    b.HasIndex("ResourceName")
+                        .IsUnique()
+                        .HasFilter("\"ResourceName\" IS NOT NULL");
+
+                    b.HasIndex("SoftwareStackName")
+                        .IsUnique()
+                        .HasFilter("\"SoftwareStackName\" IS NOT NULL");
 
                     b.HasIndex("State");
 
@@ -628,6 +830,60 @@ namespace Portal.Data.Migrations
                         .IsUnique();
 
                     b.ToTable("HostEnvironments");
+                });
+
+            modelBuilder.Entity("Portal.Data.Entities.Invitation", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("uuid");
+
+                    b.Property<DateTimeOffset?>("AcceptedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<DateTimeOffset>("CreatedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<Guid?>("CustomerId")
+                        .HasColumnType("uuid");
+
+                    b.Property<string>("Email")
+                        .IsRequired()
+                        .HasMaxLength(320)
+                        .HasColumnType("character varying(320)");
+
+                    b.Property<DateTimeOffset>("ExpiresAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<Guid?>("InvitedById")
+                        .HasColumnType("uuid");
+
+                    b.Property<string>("InvitedByName")
+                        .IsRequired()
+                        .HasMaxLength(256)
+                        .HasColumnType("character varying(256)");
+
+                    b.Property<DateTimeOffset?>("RevokedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("Role")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .HasColumnType("character varying(32)");
+
+                    b.Property<string>("TokenHash")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("TokenHash")
+                        .IsUnique();
+
+                    b.HasIndex("CustomerId", "CreatedAt");
+
+                    b.ToTable("Invitations");
                 });
 
             modelBuilder.Entity("Portal.Data.Entities.ListenerPriorityAllocation", b =>
@@ -663,6 +919,39 @@ namespace Portal.Data.Migrations
                     b.ToTable("ListenerPriorityAllocations");
                 });
 
+            modelBuilder.Entity("Portal.Data.Entities.PasswordReset", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("uuid");
+
+                    b.Property<DateTimeOffset>("CreatedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<DateTimeOffset>("ExpiresAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("TokenHash")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)");
+
+                    b.Property<DateTimeOffset?>("UsedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<Guid>("UserId")
+                        .HasColumnType("uuid");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("TokenHash")
+                        .IsUnique();
+
+                    b.HasIndex("UserId");
+
+                    b.ToTable("PasswordResets");
+                });
+
             modelBuilder.Entity("Portal.Data.Entities.PortalUser", b =>
                 {
                     b.Property<Guid>("Id")
@@ -681,6 +970,9 @@ namespace Portal.Data.Migrations
 
                     b.Property<Guid?>("CustomerId")
                         .HasColumnType("uuid");
+
+                    b.Property<DateTimeOffset?>("DisabledAt")
+                        .HasColumnType("timestamp with time zone");
 
                     b.Property<string>("DisplayName")
                         .IsRequired()
@@ -756,6 +1048,17 @@ namespace Portal.Data.Migrations
                         .HasMaxLength(64)
                         .HasColumnType("character varying(64)");
 
+                    b.Property<string>("Before")
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)");
+
+                    b.Property<string>("CommitAuthors")
+                        .IsRequired()
+                        .HasColumnType("jsonb");
+
+                    b.Property<DateTimeOffset?>("CommittedAt")
+                        .HasColumnType("timestamp with time zone");
+
                     b.Property<string>("DeliveryId")
                         .IsRequired()
                         .HasMaxLength(128)
@@ -765,8 +1068,19 @@ namespace Portal.Data.Migrations
                         .HasMaxLength(32)
                         .HasColumnType("character varying(32)");
 
+                    b.Property<string>("Event")
+                        .IsRequired()
+                        .ValueGeneratedOnAdd()
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)")
+                        .HasDefaultValue("Push Hook");
+
                     b.Property<Guid?>("HostId")
                         .HasColumnType("uuid");
+
+                    b.Property<string>("IgnoredBecause")
+                        .HasMaxLength(32)
+                        .HasColumnType("character varying(32)");
 
                     b.Property<string>("Message")
                         .HasColumnType("text");
@@ -795,6 +1109,9 @@ namespace Portal.Data.Migrations
                         .HasMaxLength(320)
                         .HasColumnType("character varying(320)");
 
+                    b.Property<long?>("UserId")
+                        .HasColumnType("bigint");
+
                     b.Property<string>("UserUsername")
                         .HasMaxLength(255)
                         .HasColumnType("character varying(255)");
@@ -808,7 +1125,46 @@ namespace Portal.Data.Migrations
                     b.HasIndex("HostId", "DeliveryId")
                         .IsUnique();
 
+                    b.HasIndex(new[] { "ReceivedAt" }, "IX_PushDeliveries_Held")
+                        .HasFilter("\"Status\" = 'Held'");
+
+                    b.HasIndex(new[] { "HostId", "ReceivedAt" }, "IX_PushDeliveries_HostLog");
+
+                    b.HasIndex(new[] { "HostId", "Before" }, "IX_PushDeliveries_ReleasedByBefore")
+                        .HasFilter("\"Status\" IN ('Queued', 'Started')");
+
+                    b.HasIndex(new[] { "HostId", "Environment", "CommittedAt" }, "IX_PushDeliveries_ReleasedByTime")
+                        .HasFilter("\"Status\" IN ('Queued', 'Started')");
+
                     b.ToTable("PushDeliveries");
+                });
+
+            modelBuilder.Entity("Portal.Data.Entities.RecoveryCode", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("uuid");
+
+                    b.Property<string>("CodeHash")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)");
+
+                    b.Property<DateTimeOffset>("CreatedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<DateTimeOffset?>("UsedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<Guid>("UserId")
+                        .HasColumnType("uuid");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("UserId", "CodeHash")
+                        .IsUnique();
+
+                    b.ToTable("RecoveryCodes");
                 });
 
             modelBuilder.Entity("Portal.Data.Entities.Release", b =>
@@ -820,6 +1176,9 @@ namespace Portal.Data.Migrations
                     b.Property<string>("AuthorEmail")
                         .HasMaxLength(320)
                         .HasColumnType("character varying(320)");
+
+                    b.Property<long?>("AuthorUserId")
+                        .HasColumnType("bigint");
 
                     b.Property<string>("AuthorUsername")
                         .HasMaxLength(255)
@@ -874,6 +1233,21 @@ namespace Portal.Data.Migrations
                     b.Property<DateTimeOffset>("PushedAt")
                         .HasColumnType("timestamp with time zone");
 
+                    b.Property<string>("ReportedStatus")
+                        .HasMaxLength(32)
+                        .HasColumnType("character varying(32)");
+
+                    b.Property<int?>("RequiredApprovals")
+                        .HasColumnType("integer");
+
+                    b.Property<string>("SourceKey")
+                        .HasMaxLength(1024)
+                        .HasColumnType("character varying(1024)");
+
+                    b.Property<string>("SourceVersionId")
+                        .HasMaxLength(1024)
+                        .HasColumnType("character varying(1024)");
+
                     b.Property<int>("StartAttempts")
                         .HasColumnType("integer");
 
@@ -885,6 +1259,9 @@ namespace Portal.Data.Migrations
                     b.Property<string>("StateReason")
                         .HasMaxLength(2000)
                         .HasColumnType("character varying(2000)");
+
+                    b.Property<bool>("StatusReportDue")
+                        .HasColumnType("boolean");
 
                     b.Property<DateTimeOffset>("UpdatedAt")
                         .HasColumnType("timestamp with time zone");
@@ -909,6 +1286,10 @@ namespace Portal.Data.Migrations
                     b.HasIndex("PushDeliveryId");
 
                     b.HasIndex("State");
+
+                    b.HasIndex("UpdatedAt")
+                        .HasDatabaseName("IX_Releases_StatusReportDue")
+                        .HasFilter("\"StatusReportDue\"");
 
                     b.HasIndex("HostEnvironmentId", "CreatedAt");
 
@@ -952,6 +1333,23 @@ namespace Portal.Data.Migrations
                         .IsUnique();
 
                     b.ToTable("ReleaseStages");
+                });
+
+            modelBuilder.Entity("Portal.Data.Entities.SignInThrottle", b =>
+                {
+                    b.Property<string>("EmailKey")
+                        .HasMaxLength(320)
+                        .HasColumnType("character varying(320)");
+
+                    b.Property<int>("Failures")
+                        .HasColumnType("integer");
+
+                    b.Property<DateTimeOffset>("LastFailureAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.HasKey("EmailKey");
+
+                    b.ToTable("SignInThrottles");
                 });
 
             modelBuilder.Entity("Portal.Data.Entities.StackEvent", b =>
@@ -1004,6 +1402,138 @@ namespace Portal.Data.Migrations
                     b.HasIndex("HostEnvironmentId", "Timestamp");
 
                     b.ToTable("StackEvents");
+                });
+
+            modelBuilder.Entity("Portal.Data.Entities.UserAuthenticator", b =>
+                {
+                    b.Property<Guid>("UserId")
+                        .HasColumnType("uuid");
+
+                    b.Property<DateTimeOffset?>("ConfirmedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<DateTimeOffset>("CreatedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<long>("LastAcceptedStep")
+                        .HasColumnType("bigint");
+
+                    b.Property<string>("ProtectedSecret")
+                        .IsRequired()
+                        .HasMaxLength(1000)
+                        .HasColumnType("character varying(1000)");
+
+                    b.HasKey("UserId");
+
+                    b.ToTable("UserAuthenticators");
+                });
+
+            modelBuilder.Entity("Portal.Data.Entities.UserSession", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("uuid");
+
+                    b.Property<DateTimeOffset>("CreatedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("EndReason")
+                        .HasMaxLength(100)
+                        .HasColumnType("character varying(100)");
+
+                    b.Property<DateTimeOffset?>("EndedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<DateTimeOffset>("LastSeenAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("SourceAddress")
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)");
+
+                    b.Property<Guid>("UserId")
+                        .HasColumnType("uuid");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("UserId", "EndedAt");
+
+                    b.ToTable("UserSessions");
+                });
+
+            modelBuilder.Entity("Portal.Data.Mail.MailPreference", b =>
+                {
+                    b.Property<Guid>("UserId")
+                        .HasColumnType("uuid");
+
+                    b.Property<bool>("NonEssentialOptOut")
+                        .HasColumnType("boolean");
+
+                    b.Property<DateTimeOffset>("UpdatedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.HasKey("UserId");
+
+                    b.ToTable("MailPreferences");
+                });
+
+            modelBuilder.Entity("Portal.Data.Mail.OutgoingMail", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("uuid");
+
+                    b.Property<DateTimeOffset?>("AbandonedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<int>("Attempts")
+                        .HasColumnType("integer");
+
+                    b.Property<string>("Body")
+                        .IsRequired()
+                        .HasColumnType("text");
+
+                    b.Property<DateTimeOffset>("CreatedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("Key")
+                        .IsRequired()
+                        .HasMaxLength(300)
+                        .HasColumnType("character varying(300)");
+
+                    b.Property<string>("LastError")
+                        .HasMaxLength(2000)
+                        .HasColumnType("character varying(2000)");
+
+                    b.Property<string>("Link")
+                        .HasMaxLength(500)
+                        .HasColumnType("character varying(500)");
+
+                    b.Property<DateTimeOffset?>("NextAttemptAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("Recipient")
+                        .IsRequired()
+                        .HasMaxLength(320)
+                        .HasColumnType("character varying(320)");
+
+                    b.Property<DateTimeOffset?>("SentAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("Subject")
+                        .IsRequired()
+                        .HasMaxLength(300)
+                        .HasColumnType("character varying(300)");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("Key")
+                        .IsUnique();
+
+                    b.HasIndex(new[] { "NextAttemptAt" }, "IX_OutgoingMails_Queued")
+                        .HasFilter("\"SentAt\" IS NULL AND \"AbandonedAt\" IS NULL");
+
+                    b.ToTable("OutgoingMails");
                 });
 
             modelBuilder.Entity("Microsoft.AspNetCore.Identity.IdentityRoleClaim<System.Guid>", b =>
@@ -1087,6 +1617,41 @@ namespace Portal.Data.Migrations
                     b.Navigation("Release");
                 });
 
+            modelBuilder.Entity("Portal.Data.Entities.ApprovalRuleChange", b =>
+                {
+                    b.HasOne("Portal.Data.Entities.PortalUser", null)
+                        .WithMany()
+                        .HasForeignKey("DecidedById")
+                        .OnDelete(DeleteBehavior.Restrict);
+
+                    b.HasOne("Portal.Data.Entities.Host", "Host")
+                        .WithMany()
+                        .HasForeignKey("HostId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+
+                    b.HasOne("Portal.Data.Entities.PortalUser", "ProposedBy")
+                        .WithMany()
+                        .HasForeignKey("ProposedById")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired();
+
+                    b.Navigation("Host");
+
+                    b.Navigation("ProposedBy");
+                });
+
+            modelBuilder.Entity("Portal.Data.Entities.GitLabIdentity", b =>
+                {
+                    b.HasOne("Portal.Data.Entities.PortalUser", "User")
+                        .WithOne()
+                        .HasForeignKey("Portal.Data.Entities.GitLabIdentity", "UserId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+
+                    b.Navigation("User");
+                });
+
             modelBuilder.Entity("Portal.Data.Entities.Host", b =>
                 {
                     b.HasOne("Portal.Data.Entities.Customer", "Customer")
@@ -1145,6 +1710,11 @@ namespace Portal.Data.Migrations
 
                             b1.HasKey("HostId");
 
+                            b1.HasIndex("CustomDomain")
+                                .IsUnique()
+                                .HasDatabaseName("IX_Hosts_CustomDomain_Live")
+                                .HasFilter("\"CustomDomain\" IS NOT NULL AND \"State\" <> 'Decommissioned'");
+
                             b1.ToTable("Hosts");
 
                             b1.WithOwner()
@@ -1156,11 +1726,50 @@ namespace Portal.Data.Migrations
                             b1.Property<Guid>("HostId")
                                 .HasColumnType("uuid");
 
+                            b1.Property<bool>("Automates")
+                                .HasColumnType("boolean")
+                                .HasColumnName("GitLabAutomates");
+
+                            b1.Property<string>("DefaultBranch")
+                                .HasMaxLength(255)
+                                .HasColumnType("character varying(255)")
+                                .HasColumnName("GitLabDefaultBranch");
+
+                            b1.Property<bool>("HookDue")
+                                .HasColumnType("boolean")
+                                .HasColumnName("GitLabHookDue");
+
+                            b1.Property<long?>("HookId")
+                                .HasColumnType("bigint")
+                                .HasColumnName("GitLabHookId");
+
+                            b1.Property<DateTimeOffset?>("HookNextAttemptAt")
+                                .HasColumnType("timestamp with time zone")
+                                .HasColumnName("GitLabHookNextAttemptAt");
+
+                            b1.Property<string>("HookStatus")
+                                .HasMaxLength(2000)
+                                .HasColumnType("character varying(2000)")
+                                .HasColumnName("GitLabHookStatus");
+
                             b1.Property<string>("HttpUrl")
                                 .IsRequired()
                                 .HasMaxLength(500)
                                 .HasColumnType("character varying(500)")
                                 .HasColumnName("GitLabHttpUrl");
+
+                            b1.Property<string>("InfrastructureFolder")
+                                .IsRequired()
+                                .ValueGeneratedOnAdd()
+                                .HasMaxLength(255)
+                                .HasColumnType("character varying(255)")
+                                .HasDefaultValue("infrastructure")
+                                .HasColumnName("GitLabInfrastructureFolder");
+
+                            b1.Property<string>("ManualReason")
+                                .HasMaxLength(2000)
+                                .HasColumnType("character varying(2000)")
+                                .HasColumnName("GitLabManualReason");
 
                             b1.Property<string>("PathWithNamespace")
                                 .IsRequired()
@@ -1172,11 +1781,23 @@ namespace Portal.Data.Migrations
                                 .HasColumnType("bigint")
                                 .HasColumnName("GitLabProjectId");
 
+                            b1.Property<string>("TokenSecretArn")
+                                .HasMaxLength(2048)
+                                .HasColumnType("character varying(2048)")
+                                .HasColumnName("GitLabTokenSecretArn");
+
                             b1.HasKey("HostId");
+
+                            b1.HasIndex("HookNextAttemptAt")
+                                .HasDatabaseName("IX_Hosts_GitLabHookDue")
+                                .HasFilter("\"GitLabHookDue\"");
 
                             b1.HasIndex("PathWithNamespace");
 
-                            b1.HasIndex("ProjectId");
+                            b1.HasIndex("ProjectId")
+                                .IsUnique()
+                                .HasDatabaseName("IX_Hosts_GitLabProjectId_Live")
+                                .HasFilter("\"GitLabProjectId\" IS NOT NULL AND \"State\" <> 'Decommissioned'");
 
                             b1.ToTable("Hosts");
 
@@ -1229,6 +1850,16 @@ namespace Portal.Data.Migrations
                     b.Navigation("Host");
                 });
 
+            modelBuilder.Entity("Portal.Data.Entities.Invitation", b =>
+                {
+                    b.HasOne("Portal.Data.Entities.Customer", "Customer")
+                        .WithMany()
+                        .HasForeignKey("CustomerId")
+                        .OnDelete(DeleteBehavior.Cascade);
+
+                    b.Navigation("Customer");
+                });
+
             modelBuilder.Entity("Portal.Data.Entities.ListenerPriorityAllocation", b =>
                 {
                     b.HasOne("Portal.Data.Entities.HostEnvironment", "HostEnvironment")
@@ -1238,6 +1869,15 @@ namespace Portal.Data.Migrations
                         .IsRequired();
 
                     b.Navigation("HostEnvironment");
+                });
+
+            modelBuilder.Entity("Portal.Data.Entities.PasswordReset", b =>
+                {
+                    b.HasOne("Portal.Data.Entities.PortalUser", null)
+                        .WithMany()
+                        .HasForeignKey("UserId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
                 });
 
             modelBuilder.Entity("Portal.Data.Entities.PortalUser", b =>
@@ -1258,6 +1898,15 @@ namespace Portal.Data.Migrations
                         .OnDelete(DeleteBehavior.Cascade);
 
                     b.Navigation("Host");
+                });
+
+            modelBuilder.Entity("Portal.Data.Entities.RecoveryCode", b =>
+                {
+                    b.HasOne("Portal.Data.Entities.PortalUser", null)
+                        .WithMany()
+                        .HasForeignKey("UserId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
                 });
 
             modelBuilder.Entity("Portal.Data.Entities.Release", b =>
@@ -1298,6 +1947,35 @@ namespace Portal.Data.Migrations
                         .IsRequired();
 
                     b.Navigation("HostEnvironment");
+                });
+
+            modelBuilder.Entity("Portal.Data.Entities.UserAuthenticator", b =>
+                {
+                    b.HasOne("Portal.Data.Entities.PortalUser", null)
+                        .WithOne()
+                        .HasForeignKey("Portal.Data.Entities.UserAuthenticator", "UserId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Portal.Data.Entities.UserSession", b =>
+                {
+                    b.HasOne("Portal.Data.Entities.PortalUser", "User")
+                        .WithMany()
+                        .HasForeignKey("UserId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+
+                    b.Navigation("User");
+                });
+
+            modelBuilder.Entity("Portal.Data.Mail.MailPreference", b =>
+                {
+                    b.HasOne("Portal.Data.Entities.PortalUser", null)
+                        .WithOne()
+                        .HasForeignKey("Portal.Data.Mail.MailPreference", "UserId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
                 });
 
             modelBuilder.Entity("Portal.Data.Entities.Customer", b =>

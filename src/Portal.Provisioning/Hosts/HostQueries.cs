@@ -1,7 +1,8 @@
 using Microsoft.EntityFrameworkCore;
 using Portal.Data;
 using Portal.Data.Entities;
-using Portal.Provisioning.GitLab;
+using Portal.Data.Views;
+using Portal.Provisioning.Orders;
 
 namespace Portal.Provisioning.Hosts;
 
@@ -14,8 +15,6 @@ public sealed class HostQueries(IDbContextFactory<PortalDbContext> contexts, Cos
 {
     public const int DefaultEventPageSize = 50;
     public const int MaxEventPageSize = 200;
-    public const int DefaultReleasePageSize = 25;
-    public const int MaxReleasePageSize = 100;
     private const string LikeEscape = @"\";
 
     public async Task<ResultPage<HostSummary>> ListAsync(Guid customerId, HostListQuery query, CancellationToken cancellationToken = default)
@@ -29,6 +28,8 @@ public sealed class HostQueries(IDbContextFactory<PortalDbContext> contexts, Cos
         }
         if (query.State is { } state)
             hosts = hosts.Where(h => h.State == state);
+        else if (query.HideDecommissioned)
+            hosts = hosts.Where(h => h.State != HostState.Decommissioned);
 
         var total = await hosts.CountAsync(cancellationToken);
         // The page's ids first: Postgres computes a row's selected values even for rows OFFSET skips, so the
@@ -62,7 +63,7 @@ public sealed class HostQueries(IDbContextFactory<PortalDbContext> contexts, Cos
 
         var items = rows.OrderBy(h => pageIds.IndexOf(h.Id)).Select(h => new HostSummary(
             h.Id, h.Name, h.Plan, h.State, h.StateReason, h.GitLabPath,
-            h.Environments.OrderBy(e => e.Kind).Select(e => new EnvironmentSummary(HostOrderTerms.EnvironmentName(e.Kind), e.State)).ToList(),
+            h.Environments.OrderBy(e => e.Kind).Select(e => new EnvironmentSummary(EnvironmentNames.Of(e.Kind), e.State)).ToList(),
             h.LastReleaseId is { } id ? lastReleases[id].ToSummary() : null,
             h.CreatedAt)).ToList();
         return new ResultPage<HostSummary>(items, total, query.Page, query.PageSize);
@@ -72,8 +73,9 @@ public sealed class HostQueries(IDbContextFactory<PortalDbContext> contexts, Cos
     {
         await using var db = await contexts.CreateDbContextAsync(cancellationToken);
         var host = await db.Hosts.AsNoTracking()
+            .Named(customerId, name)
             .Include(h => h.Environments)
-            .SingleOrDefaultAsync(h => h.CustomerId == customerId && h.Name == name, cancellationToken);
+            .FirstOrDefaultAsync(cancellationToken);
         return host is null ? null : ToDetails(host);
     }
 
@@ -94,41 +96,21 @@ public sealed class HostQueries(IDbContextFactory<PortalDbContext> contexts, Cos
     }
 
     /// <summary>
-    /// The host's releases in every environment (or one), newest first; null when the host does not exist. Pushes accepted
-    /// but not yet made into releases by the release starters come first, as pending releases under the id GitLab was told.
+    /// The environment's newest stack event that says why a stack failed or rolled back (a *_FAILED resource, or the stack's
+    /// ROLLBACK_IN_PROGRESS naming the failed resources), however many events the rollback added after it; null when none.
     /// </summary>
-    public async Task<ResultPage<ReleaseSummary>?> ReleasesAsync(Guid customerId, string name, EnvironmentKind? environment = null,
-        int pageNumber = 1, int pageSize = DefaultReleasePageSize, CancellationToken cancellationToken = default)
+    public async Task<StackEventView?> LatestFailureAsync(Guid customerId, string name, EnvironmentKind environment,
+        CancellationToken cancellationToken = default)
     {
         await using var db = await contexts.CreateDbContextAsync(cancellationToken);
-        var hostId = await db.Hosts.Where(h => h.CustomerId == customerId && h.Name == name).Select(h => (Guid?)h.Id).SingleOrDefaultAsync(cancellationToken);
-        if (hostId is null) return null;
-        var releases = db.Releases.AsNoTracking().Where(r => r.HostEnvironment.HostId == hostId);
-        var accepted = db.PushDeliveries.AsNoTracking().Where(d => d.HostId == hostId && d.Status == DeliveryStatus.Accepted && d.ReleaseId != null);
-        if (environment is { } kind)
-        {
-            releases = releases.Where(r => r.HostEnvironment.Kind == kind);
-            accepted = accepted.Where(d => d.Environment == kind);
-        }
-        var acceptedCount = await accepted.CountAsync(cancellationToken);
-        var total = acceptedCount + await releases.CountAsync(cancellationToken);
-
-        var skip = (pageNumber - 1) * pageSize;
-        var rows = await accepted
-            .OrderByDescending(d => d.ReceivedAt).ThenByDescending(d => d.Id)
-            .Skip(skip).Take(pageSize)
-            .Select(d => new ReleaseRow(d.ReleaseId!.Value, d.Environment!.Value, d.After, d.Ref.Substring(PushEvent.BranchRefPrefix.Length), d.UserUsername,
-                d.Message, ReleaseState.Pending, AwaitingStarter, d.ReceivedAt, d.ReceivedAt))
-            .ToListAsync(cancellationToken);
-        rows.AddRange(await releases
-            .OrderByDescending(r => r.CreatedAt).ThenByDescending(r => r.Id)
-            .Skip(Math.Max(0, skip - acceptedCount)).Take(pageSize - rows.Count)
-            .Select(r => new ReleaseRow(r.Id, r.HostEnvironment.Kind, r.CommitId, r.Branch, r.AuthorUsername, r.Message, r.State, r.StateReason, r.PushedAt, r.CreatedAt))
-            .ToListAsync(cancellationToken));
-        return new ResultPage<ReleaseSummary>(rows.Select(r => r.ToSummary()).ToList(), total, pageNumber, pageSize);
+        if (await EnvironmentIdAsync(db, customerId, name, environment, cancellationToken) is not { } environmentId) return null;
+        return await db.StackEvents.AsNoTracking()
+            .Where(e => e.HostEnvironmentId == environmentId && e.ResourceStatusReason != null
+                && e.ResourceStatus.EndsWith("ROLLBACK_IN_PROGRESS") && e.LogicalResourceId == e.StackName)
+            .OrderByDescending(e => e.Timestamp).ThenByDescending(e => e.Id)
+            .Select(e => new StackEventView(e.Id, e.StackName, e.Timestamp, e.LogicalResourceId, e.ResourceType, e.ResourceStatus, e.ResourceStatusReason))
+            .FirstOrDefaultAsync(cancellationToken);
     }
-
-    private const string AwaitingStarter = "Received; the release starters make and start it shortly.";
 
     private HostDetails ToDetails(Host host) => new(
         host.Id, host.Name, host.Plan, host.State, host.StateReason,
@@ -142,15 +124,18 @@ public sealed class HostQueries(IDbContextFactory<PortalDbContext> contexts, Cos
         host.MinInstances, host.MaxInstances,
         host.WebhookTokenHash is not null,
         host.Environments.OrderBy(e => e.Kind).Select(e => new EnvironmentDetails(
-            HostOrderTerms.EnvironmentName(e.Kind), e.Branch, e.State, e.StateReason, HostOutputs.From(e.Outputs), e.UpdatedAt)).ToList(),
+            EnvironmentNames.Of(e.Kind), e.Branch, e.State, e.StateReason, HostOutputs.From(e.Outputs), e.UpdatedAt,
+            new HostImageView(e.AmiId, e.AmiId is null ? null : e.InfrastructureCommitId, e.BakeRequestedAt is not null || e.BakeExecutionId is not null,
+                e.BakeStatus))).ToList(),
         costs.Estimate(host),
-        host.CreatedAt, host.UpdatedAt);
+        host.CreatedAt, host.UpdatedAt,
+        new GitLabAccessView(host.GitLab.ProjectId, host.GitLab.TokenSecretArn is not null, host.GitLab.Automates, host.GitLab.ManualReason,
+            host.GitLab.HookId is not null, host.GitLab.HookStatus, host.GitLab.InfrastructureFolder));
 
     private static Task<Guid?> EnvironmentIdAsync(PortalDbContext db, Guid customerId, string name, EnvironmentKind environment, CancellationToken cancellationToken) =>
-        db.HostEnvironments
-            .Where(e => e.Host.CustomerId == customerId && e.Host.Name == name && e.Kind == environment)
-            .Select(e => (Guid?)e.Id)
-            .SingleOrDefaultAsync(cancellationToken);
+        db.Hosts.Named(customerId, name)
+            .SelectMany(h => h.Environments.Where(e => e.Kind == environment).Select(e => (Guid?)e.Id))
+            .FirstOrDefaultAsync(cancellationToken);
 
     /// <summary>Searches for the text itself: %, _ and \ lose their LIKE meaning.</summary>
     private static string EscapeLike(string text) =>
@@ -160,6 +145,6 @@ public sealed class HostQueries(IDbContextFactory<PortalDbContext> contexts, Cos
         string? Message, ReleaseState State, string? StateReason, DateTimeOffset PushedAt, DateTimeOffset CreatedAt)
     {
         public ReleaseSummary ToSummary() =>
-            new(Id, HostOrderTerms.EnvironmentName(Kind), CommitId, Branch, AuthorUsername, Message, State, StateReason, PushedAt, CreatedAt);
+            new(Id, EnvironmentNames.Of(Kind), CommitId, Branch, AuthorUsername, Message, State, StateReason, PushedAt, CreatedAt);
     }
 }

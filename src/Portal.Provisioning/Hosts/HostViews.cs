@@ -1,5 +1,7 @@
 using System.Text.Json.Serialization;
 using Portal.Data.Entities;
+using Portal.Data.Views;
+using Portal.Provisioning.Orders;
 
 namespace Portal.Provisioning.Hosts;
 
@@ -44,7 +46,15 @@ public sealed record HostDetails(
     IReadOnlyList<EnvironmentDetails> Environments,
     CostEstimate MonthlyEstimate,
     DateTimeOffset CreatedAt,
-    DateTimeOffset UpdatedAt);
+    DateTimeOffset UpdatedAt,
+    GitLabAccessView GitLab);
+
+/// <summary>
+/// How the portal reaches the host's GitLab project: whether it manages the webhook and commit statuses itself (the
+/// token has api and Maintainer) and how the last hook sync went, or why the customer adds the webhook by hand.
+/// </summary>
+public sealed record GitLabAccessView(long? ProjectId, bool HasToken, bool ManagesWebhook, string? ManualReason, bool WebhookRegistered,
+    string? WebhookStatus, string InfrastructureFolder);
 
 public sealed record EnvironmentDetails(
     string Name,
@@ -52,7 +62,11 @@ public sealed record EnvironmentDetails(
     EnvironmentState State,
     string? StateReason,
     HostOutputs Outputs,
-    DateTimeOffset UpdatedAt);
+    DateTimeOffset UpdatedAt,
+    HostImageView Image);
+
+/// <summary>The image the environment's instances run: its own baked AMI, or the platform's (CodeDeploy agent installed at boot) until then.</summary>
+public sealed record HostImageView(string? AmiId, string? BakedFromCommit, bool Baking, string? BakeStatus);
 
 /// <summary>
 /// The outputs a customer may see. The database secret is named, never read: its password stays in Secrets
@@ -93,23 +107,10 @@ public sealed record StackEventView(
     string ResourceStatus,
     string? ResourceStatusReason);
 
-public sealed record ReleaseSummary(
-    Guid Id,
-    string Environment,
-    string CommitId,
-    string Branch,
-    string? AuthorUsername,
-    string? Message,
-    ReleaseState State,
-    string? StateReason,
-    DateTimeOffset PushedAt,
-    DateTimeOffset CreatedAt);
-
-/// <summary>One page of a list and the number of items in all pages.</summary>
-public sealed record ResultPage<T>(IReadOnlyList<T> Items, int Total, int Page, int PageSize);
-
 /// <summary>Which hosts to list: a 1-based page, an optional text in the name or GitLab path, an optional state.</summary>
-public sealed record HostListQuery(int Page = 1, int PageSize = HostListQuery.DefaultPageSize, string? Search = null, HostState? State = null)
+/// <param name="HideDecommissioned">Leave decommissioned hosts out unless <paramref name="State"/> asks for them (My hosts' default).</param>
+public sealed record HostListQuery(int Page = 1, int PageSize = HostListQuery.DefaultPageSize, string? Search = null, HostState? State = null,
+    bool HideDecommissioned = false)
 {
     public const int DefaultPageSize = 25;
     public const int MaxPageSize = 100;

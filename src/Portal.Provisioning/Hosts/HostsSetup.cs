@@ -1,13 +1,14 @@
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using Portal.Provisioning.Orders;
 using Portal.Provisioning.Templates;
 
 namespace Portal.Provisioning.Hosts;
 
 public static class HostsSetup
 {
-    /// <summary>Order rules, quotas, prices and the host services; quotas and prices are validated here, at start-up. HostActions and HostChangeRequests need the provisioning services.</summary>
+    /// <summary>Order rules, quotas, prices and the host services; quotas and prices are validated here, at start-up. HostOrders needs the provisioning services.</summary>
     public static IServiceCollection AddPortalHosts(this IServiceCollection services, IConfiguration configuration)
     {
         var quotas = configuration.GetSection(QuotaOptions.Section).Get<QuotaOptions>() ?? new QuotaOptions();
@@ -23,10 +24,10 @@ public static class HostsSetup
         services.TryAddSingleton(TimeProvider.System);
         services.AddSingleton<HostOrderValidator>();
         services.AddSingleton<CostEstimator>();
-        services.AddScoped<HostOrders>();
-        services.AddScoped<HostQueries>();
-        services.AddSingleton<HostActions>();
-        services.AddSingleton<HostChangeRequests>();
+        services.AddSingleton<HostClaims>();
+        services.AddSingleton<HostOrders>();
+        services.AddSingleton<HostGitLabSettings>();
+        services.AddSingleton<HostQueries>();
         return services;
     }
 }

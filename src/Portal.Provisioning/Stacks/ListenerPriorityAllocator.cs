@@ -2,18 +2,17 @@ using Microsoft.EntityFrameworkCore;
 using Npgsql;
 using Portal.Data;
 using Portal.Data.Entities;
-using Portal.Provisioning.Aws;
 using Portal.Provisioning.Templates;
 
 namespace Portal.Provisioning.Stacks;
 
 /// <summary>
-/// Gives each host environment its own rule priority on the shared listener: the lowest priority that neither another
-/// environment holds nor a rule on the load balancer uses. The database's unique (listener, priority) index makes it
+/// Gives each host environment a shared listener with room and its own rule priority there: the lowest priority that
+/// neither another environment holds nor a rule on the load balancer uses. The database's unique (listener, priority) index makes it
 /// impossible for two environments to hold the same one; an allocation is kept for the environment's life (updates
 /// reuse it) and freed on decommission.
 /// </summary>
-public sealed class ListenerPriorityAllocator(PortalDbContext db, ListenerRulePriorities loadBalancer, PlatformSettings platform)
+public sealed class ListenerPriorityAllocator(ListenerRulePriorities loadBalancer, ListenerCapacity capacity)
 {
     /// <summary>
     /// Allocators of one listener take turns on an advisory lock; lock and insert go to Postgres as one batch, which
@@ -37,38 +36,43 @@ public sealed class ListenerPriorityAllocator(PortalDbContext db, ListenerRulePr
         RETURNING "Priority";
         """;
 
-    /// <summary>The environment's priority, allocated on first call. The caller saves the environment.</summary>
-    public async Task<int> EnsureAsync(HostEnvironment environment, CancellationToken cancellationToken)
+    /// <summary>
+    /// The environment's listener and priority, allocated on first call on the first shared listener whose load balancer
+    /// has room for it (<see cref="ListenerCapacity"/>); refused in words when none has. The caller saves the environment.
+    /// </summary>
+    public async Task<int> EnsureAsync(PortalDbContext db, HostEnvironment environment, CancellationToken cancellationToken)
     {
-        if (environment.ListenerPriority is { } held) return held;
-        var listener = platform.SharedListenerArn;
+        if (environment is { ListenerPriority: { } held, ListenerArn: not null }) return held;
         var existing = await db.ListenerPriorityAllocations.AsNoTracking()
             .FirstOrDefaultAsync(a => a.HostEnvironmentId == environment.Id, cancellationToken);
         if (existing is not null)
+        {
+            environment.ListenerArn = existing.ListenerArn;
             return (environment.ListenerPriority = existing.Priority).Value;
+        }
 
-        int[] usedOnLoadBalancer;
-        try
+        var need = ListenerCapacity.NeedOf(environment, environment.Host);
+        var rooms = await capacity.RoomAsync(db, cancellationToken);
+        foreach (var room in rooms.Where(r => r.Fits(need)))
         {
-            usedOnLoadBalancer = await loadBalancer.UsedAsync(listener, cancellationToken);
+            var listener = room.Listener.ListenerArn;
+            var used = await loadBalancer.UsedAsync(listener, cancellationToken);
+            if (await AllocateAsync(db, listener, environment.Id, used, cancellationToken) is not { } priority) continue;
+            environment.ListenerArn = listener;
+            return (environment.ListenerPriority = priority).Value;
         }
-        catch (AwsNotFoundException e)
-        {
-            throw new ProvisioningRefusedException($"The shared platform is not ready: its listener {listener} was not found ({e.Code}). An operator must deploy the platform stack and set Platform:SharedListenerArn.");
-        }
-        var priority = await AllocateAsync(listener, environment.Id, usedOnLoadBalancer, cancellationToken)
-            ?? throw new InvalidOperationException($"No free rule priority left on the shared listener {listener}.");
-        return (environment.ListenerPriority = priority).Value;
+        throw new ProvisioningRefusedException(capacity.Full(rooms));
     }
 
     /// <summary>Frees the environment's priority (decommission). The caller saves.</summary>
-    public async Task ReleaseAsync(HostEnvironment environment, CancellationToken cancellationToken)
+    public static async Task ReleaseAsync(PortalDbContext db, HostEnvironment environment, CancellationToken cancellationToken)
     {
         await db.ListenerPriorityAllocations.Where(a => a.HostEnvironmentId == environment.Id).ExecuteDeleteAsync(cancellationToken);
         environment.ListenerPriority = null;
+        environment.ListenerArn = null;
     }
 
-    private async Task<int?> AllocateAsync(string listener, Guid environmentId, int[] usedOnLoadBalancer, CancellationToken cancellationToken)
+    private static async Task<int?> AllocateAsync(PortalDbContext db, string listener, Guid environmentId, int[] usedOnLoadBalancer, CancellationToken cancellationToken)
     {
         if (db.Database.CurrentTransaction is not null)
             throw new InvalidOperationException("Priorities are allocated outside any transaction: the listener lock must end with the allocation.");

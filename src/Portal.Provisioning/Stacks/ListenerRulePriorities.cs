@@ -1,10 +1,10 @@
 using System.Collections.Concurrent;
-using Portal.Provisioning.Aws;
+using Portal.Aws.ElasticLoadBalancing;
 
 namespace Portal.Provisioning.Stacks;
 
 /// <summary>
-/// The rule priorities a listener's load balancer uses, read with DescribeRules and shared for a few seconds by every
+/// The rules of a listener (their priorities, their target groups), read with DescribeRules and shared for a few seconds by every
 /// allocation in this process: a burst of orders costs one listing, not one each (a listing grows with the fleet).
 /// Rules the portal creates are held in the database anyway; this catches rules made outside the portal, which are rare.
 /// </summary>
@@ -12,7 +12,11 @@ public sealed class ListenerRulePriorities(ILoadBalancerRules rules, Provisionin
 {
     private readonly ConcurrentDictionary<string, Lazy<Task<Snapshot>>> snapshots = new(StringComparer.Ordinal);
 
-    public async Task<int[]> UsedAsync(string listenerArn, CancellationToken cancellationToken)
+    /// <summary>The priorities the listener's rules use.</summary>
+    public async Task<int[]> UsedAsync(string listenerArn, CancellationToken cancellationToken) =>
+        (await RulesAsync(listenerArn, cancellationToken)).Select(r => r.NumericPriority).OfType<int>().ToArray();
+
+    public async Task<IReadOnlyList<ListenerRuleInfo>> RulesAsync(string listenerArn, CancellationToken cancellationToken)
     {
         while (true)
         {
@@ -27,7 +31,7 @@ public sealed class ListenerRulePriorities(ILoadBalancerRules rules, Provisionin
                 snapshots.TryRemove(KeyValuePair.Create(listenerArn, current));
                 throw;
             }
-            if (clock.GetUtcNow() - snapshot.ReadAt <= options.ListenerRulesFreshFor) return snapshot.Priorities;
+            if (clock.GetUtcNow() - snapshot.ReadAt <= options.ListenerRulesFreshFor) return snapshot.Rules;
             snapshots.TryRemove(KeyValuePair.Create(listenerArn, current));
         }
     }
@@ -36,8 +40,8 @@ public sealed class ListenerRulePriorities(ILoadBalancerRules rules, Provisionin
     private async Task<Snapshot> ReadAsync(string listenerArn)
     {
         var listed = await rules.DescribeRulesAsync(listenerArn, CancellationToken.None);
-        return new Snapshot(listed.Select(r => r.NumericPriority).OfType<int>().ToArray(), clock.GetUtcNow());
+        return new Snapshot(listed, clock.GetUtcNow());
     }
 
-    private sealed record Snapshot(int[] Priorities, DateTimeOffset ReadAt);
+    private sealed record Snapshot(IReadOnlyList<ListenerRuleInfo> Rules, DateTimeOffset ReadAt);
 }

@@ -1,7 +1,7 @@
 using Microsoft.EntityFrameworkCore;
+using Portal.Aws.CloudFormation;
 using Portal.Data;
 using Portal.Data.Entities;
-using Portal.Provisioning.Aws;
 
 namespace Portal.Provisioning.Stacks;
 
@@ -9,10 +9,10 @@ namespace Portal.Provisioning.Stacks;
 /// Copies a stack's new events into the database (pages show them live) and reads the stack's status off its newest
 /// stack-level event, so one DescribeStackEvents call per look is all a running stack costs.
 /// </summary>
-public sealed class StackEventCopier(ICloudFormation cloudFormation, PortalDbContext db)
+public sealed class StackEventCopier(ICloudFormation cloudFormation)
 {
     /// <summary>Saves the events not yet copied; returns the stack's newest stack-level event, if any.</summary>
-    public async Task<StackEventDescription?> CopyAsync(HostEnvironment environment, string stackId, CancellationToken cancellationToken)
+    public async Task<StackEventDescription?> CopyAsync(PortalDbContext db, HostEnvironment environment, string stackId, CancellationToken cancellationToken)
     {
         StackEventDescription? newestStackEvent = null;
         string? nextToken = null;
@@ -42,14 +42,14 @@ public sealed class StackEventCopier(ICloudFormation cloudFormation, PortalDbCon
         } while (nextToken is not null);
         await db.SaveChangesAsync(cancellationToken);
 
-        return newestStackEvent ?? await NewestCopiedStackEventAsync(environment, stackId, cancellationToken);
+        return newestStackEvent ?? await NewestCopiedStackEventAsync(db, environment, stackId, cancellationToken);
     }
 
     /// <summary>
     /// AWS's reason for a failed operation: the first resource that failed since <paramref name="since"/>, not the
     /// cancellations that followed it, else the stack's own status reason.
     /// </summary>
-    public async Task<string> FailureReasonAsync(HostEnvironment environment, string stackName, DateTimeOffset since, string? stackReason, CancellationToken cancellationToken)
+    public static async Task<string> FailureReasonAsync(PortalDbContext db, HostEnvironment environment, string stackName, DateTimeOffset since, string? stackReason, CancellationToken cancellationToken)
     {
         var failures = await db.StackEvents
             .Where(e => e.HostEnvironmentId == environment.Id && e.StackName == stackName && e.Timestamp >= since
@@ -63,7 +63,7 @@ public sealed class StackEventCopier(ICloudFormation cloudFormation, PortalDbCon
         return stackReason ?? "CloudFormation reported a failure without a reason.";
     }
 
-    private async Task<StackEventDescription?> NewestCopiedStackEventAsync(HostEnvironment environment, string stackId, CancellationToken cancellationToken)
+    private static async Task<StackEventDescription?> NewestCopiedStackEventAsync(PortalDbContext db, HostEnvironment environment, string stackId, CancellationToken cancellationToken)
     {
         var stackName = StackNameOf(stackId);
         var copied = await db.StackEvents

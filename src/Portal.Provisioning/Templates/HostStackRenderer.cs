@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text.RegularExpressions;
+using Portal.Data;
 using Portal.Data.Entities;
 
 namespace Portal.Provisioning.Templates;
@@ -22,11 +23,20 @@ public sealed partial record HostEnvironmentOrder(string CustomerSlug, Host Host
     [GeneratedRegex(NamePattern)]
     private static partial Regex Name();
 
-    public string EnvironmentName => StackNaming.EnvironmentName(Environment.Kind);
+    public string EnvironmentName => EnvironmentNames.Of(Environment.Kind);
+
+    /// <summary>The stack's name: the one recorded for the environment, else the one <see cref="AwsNames"/> gives it.</summary>
+    public string StackName(StackLayer layer) => Environment.StackName(layer) ?? AwsNames.For(this).StackName(layer);
     public bool IsProduction => Environment.Kind == EnvironmentKind.Production;
 
     /// <summary>Production releases always wait for approval; dev and staging when an operator asked for it.</summary>
     public bool RequiresApproval => IsProduction || Environment.RequiresApproval;
+
+    /// <summary>Whether a release of this environment succeeded: only then do load balancer health checks replace instances.</summary>
+    public bool ReleaseDeployed { get; init; } = Environment.ReleaseDeployed;
+
+    /// <summary>Blue/green: the side serving traffic; the pipeline deploys to the other one.</summary>
+    public LiveColour LiveColour { get; init; } = Environment.LiveColour;
 }
 
 /// <summary>
@@ -48,7 +58,7 @@ public sealed partial class HostStackRenderer(TemplateCatalog templates, Platfor
     public RenderedStack RenderInfrastructure(HostEnvironmentOrder order)
     {
         var keys = ArtifactKeys.For(order);
-        var pipelineName = StackNaming.PipelineName(order.CustomerSlug, order.Host.Name, order.Environment.Kind, StackLayer.Infrastructure);
+        var pipelineName = AwsNames.For(order).InfrastructurePipeline;
         return Build(order, StackLayer.Infrastructure, StackPurpose.Provision, TemplateCatalog.HostInfrastructure, new Dictionary<string, string>
         {
             ["ArtifactBucketName"] = platform.ArtifactBucket,
@@ -56,22 +66,33 @@ public sealed partial class HostStackRenderer(TemplateCatalog templates, Platfor
             ["InfrastructureSourceKey"] = keys.InfrastructureSource,
             ["PackerTemplateKey"] = keys.PackerTemplate,
             ["PipelineName"] = pipelineName,
-            ["PipelineArtifactFolder"] = StackNaming.PipelineArtifactFolder(pipelineName),
+            ["PipelineArtifactFolder"] = AwsNames.PipelineArtifactFolder(pipelineName),
             ["KmsKeyArn"] = platform.KmsKeyArn,
             ["VpcId"] = platform.VpcId,
             ["PrivateSubnetIds"] = string.Join(',', platform.PrivateSubnetIds),
+            ["PermissionsBoundaryArn"] = platform.PermissionsBoundaryArn,
         });
     }
 
-    /// <param name="amiId">The host's baked AMI; the platform's default image until the first bake.</param>
-    /// <param name="purpose">Decommission lifts a production database's deletion protection so the stack can be deleted.</param>
+    /// <param name="amiId">
+    /// The image to run; the environment's baked one when null, and the platform's default (with the CodeDeploy agent
+    /// installed from user data) until the first bake.
+    /// </param>
+    /// <param name="purpose">
+    /// Decommission lifts a production database's and dedicated load balancer's deletion protection so the stack can be
+    /// deleted; DropCustomDomain lifts the load balancer's only, before the update that removes the custom domain.
+    /// </param>
     public RenderedStack RenderSoftware(HostEnvironmentOrder order, int listenerPriority, string? amiId = null, StackPurpose purpose = StackPurpose.Provision)
     {
         if (listenerPriority is < MinListenerPriority or > MaxListenerPriority)
             throw new ArgumentOutOfRangeException(nameof(listenerPriority), listenerPriority, $"Listener priorities run from {MinListenerPriority} to {MaxListenerPriority}.");
         var host = order.Host;
         var plan = plans.Get(host.Plan);
-        var pipelineName = StackNaming.PipelineName(order.CustomerSlug, host.Name, order.Environment.Kind, StackLayer.Software);
+        var names = AwsNames.For(order);
+        var pipelineName = names.SoftwarePipeline;
+        var listener = platform.Listener(order.Environment.ListenerArn);
+        var minInstances = host.MinInstances ?? plan.MinInstances;
+        var maxInstances = host.MaxInstances ?? plan.MaxInstances;
         var parameters = new Dictionary<string, string>
         {
             ["VpcId"] = platform.VpcId,
@@ -80,16 +101,20 @@ public sealed partial class HostStackRenderer(TemplateCatalog templates, Platfor
             ["KmsKeyArn"] = platform.KmsKeyArn,
             ["ArtifactBucketName"] = platform.ArtifactBucket,
             ["SoftwareSourceKey"] = ArtifactKeys.For(order).SoftwareSource,
+            ["SoftwareSourcePrefix"] = ArtifactKeys.For(order).SoftwareReleases,
             ["PipelineName"] = pipelineName,
-            ["PipelineArtifactFolder"] = StackNaming.PipelineArtifactFolder(pipelineName),
-            ["SharedListenerArn"] = platform.SharedListenerArn,
+            ["PipelineArtifactFolder"] = AwsNames.PipelineArtifactFolder(pipelineName),
+            ["SharedListenerArn"] = listener.ListenerArn,
             ["LoadBalancerSecurityGroupId"] = platform.LoadBalancerSecurityGroupId,
             ["ListenerPriority"] = listenerPriority.ToString(CultureInfo.InvariantCulture),
-            ["HostDomain"] = StackNaming.DefaultHostDomain(order.CustomerSlug, host.Name, order.Environment.Kind, platform.BaseDomain),
-            ["AmiId"] = amiId ?? platform.DefaultAmiId,
+            ["HostDomain"] = AwsNames.DefaultHostDomain(order.CustomerSlug, host.Name, order.Environment.Kind, platform.BaseDomain),
+            ["AmiId"] = amiId ?? order.Environment.AmiId ?? platform.DefaultAmiId,
+            ["InstallCodeDeployAgent"] = Flag(amiId is null && order.Environment.AmiId is null),
             ["InstanceType"] = plan.InstanceType,
-            ["MinInstances"] = (host.MinInstances ?? plan.MinInstances).ToString(CultureInfo.InvariantCulture),
-            ["MaxInstances"] = (host.MaxInstances ?? plan.MaxInstances).ToString(CultureInfo.InvariantCulture),
+            ["MinInstances"] = minInstances.ToString(CultureInfo.InvariantCulture),
+            ["MaxInstances"] = maxInstances.ToString(CultureInfo.InvariantCulture),
+            // CloudFormation refuses a rolling update that keeps as many instances in service as the group may hold.
+            ["RollingUpdateMinInService"] = Math.Max(0, Math.Min(minInstances, maxInstances - 1)).ToString(CultureInfo.InvariantCulture),
             ["HealthCheckPath"] = HealthCheckPath(host.HealthCheckPath),
             ["DatabaseEngine"] = DatabaseEngine(host.Database.Engine),
             ["DatabaseInstanceClass"] = host.Database.InstanceClass,
@@ -102,7 +127,20 @@ public sealed partial class HostStackRenderer(TemplateCatalog templates, Platfor
             ["CustomDomain"] = order.IsProduction ? host.Domain.CustomDomain?.Trim().ToLowerInvariant() ?? "" : "",
             ["CertificateArn"] = order.IsProduction ? host.Domain.CertificateArn?.Trim() ?? "" : "",
             ["RequireApproval"] = Flag(order.RequiresApproval),
+            ["PermissionsBoundaryArn"] = platform.PermissionsBoundaryArn,
+            ["AccessLogBucketName"] = platform.AccessLogBucket,
+            ["AvailabilityZones"] = string.Join(',', platform.AvailabilityZones),
+            ["AvailabilityZoneCount"] = platform.AvailabilityZones.Count.ToString(CultureInfo.InvariantCulture),
+            ["SharedLoadBalancerFullName"] = listener.LoadBalancerFullName(),
+            ["HostedZoneId"] = platform.HostedZoneId?.Trim() ?? "",
+            ["SharedLoadBalancerDnsName"] = listener.LoadBalancerDnsName?.Trim() ?? "",
+            ["SharedLoadBalancerHostedZoneId"] = listener.LoadBalancerCanonicalHostedZoneId?.Trim() ?? "",
+            ["DatabaseInstanceIdentifier"] = names.ResourceName,
+            ["ReleaseDeployed"] = Flag(order.ReleaseDeployed),
+            ["LiveColour"] = order.LiveColour == LiveColour.Green ? "green" : "blue",
+            ["LoadBalancerDeletionProtection"] = Flag(purpose == StackPurpose.Provision),
         };
+        AddZonalMinimums(parameters, minInstances, platform.AvailabilityZones.Count);
         AddApprovers(parameters, order);
         return Build(order, StackLayer.Software, purpose, TemplateCatalog.HostSoftware, parameters);
     }
@@ -115,6 +153,8 @@ public sealed partial class HostStackRenderer(TemplateCatalog templates, Platfor
             ["CUSTOMER"] = order.CustomerSlug,
             ["HOST"] = order.Host.Name,
             ["ENVIRONMENT"] = order.EnvironmentName,
+            ["ENVIRONMENT_ID"] = order.Environment.Id.ToString(),
+            ["RESOURCE_NAME"] = AwsNames.For(order).ResourceName,
             ["REGION"] = platform.Region,
             ["BUILD_INSTANCE_TYPE"] = platform.PackerBuildInstanceType,
             ["SOURCE_AMI"] = platform.DefaultAmiId,
@@ -135,9 +175,11 @@ public sealed partial class HostStackRenderer(TemplateCatalog templates, Platfor
         parameters["CustomerSlug"] = order.CustomerSlug;
         parameters["HostName"] = order.Host.Name;
         parameters["EnvironmentName"] = order.EnvironmentName;
+        parameters["ResourceName"] = AwsNames.For(order).ResourceName;
+        parameters["EnvironmentId"] = order.Environment.Id.ToString();
         CheckAgainstTemplate(templateName, parameters);
         return new RenderedStack(
-            StackNaming.StackName(order.CustomerSlug, order.Host.Name, order.Environment.Kind, layer),
+            order.StackName(layer),
             layer,
             purpose,
             templateName,
@@ -147,6 +189,7 @@ public sealed partial class HostStackRenderer(TemplateCatalog templates, Platfor
                 new StackTag(RenderedStack.CustomerTag, order.CustomerSlug),
                 new StackTag(RenderedStack.HostTag, order.Host.Name),
                 new StackTag(RenderedStack.EnvironmentTag, order.EnvironmentName),
+                new StackTag(RenderedStack.EnvironmentIdTag, order.Environment.Id.ToString()),
             ]);
     }
 
@@ -159,6 +202,16 @@ public sealed partial class HostStackRenderer(TemplateCatalog templates, Platfor
         if (undeclared.Count > 0 || missing.Count > 0)
             throw new InvalidOperationException(
                 $"{templateName}: parameters not declared by the template: [{string.Join(", ", undeclared)}]; required parameters not rendered: [{string.Join(", ", missing)}].");
+    }
+
+    /// <summary>
+    /// Zonal deployments keep half the fleet, and all but one instance of each zone, healthy (CodeDeploy fails a
+    /// deployment whose minimum is not below the instance count, and rounds percentages up, so counts are given).
+    /// </summary>
+    private static void AddZonalMinimums(Dictionary<string, string> parameters, int minInstances, int zones)
+    {
+        parameters["ZonalMinimumHealthyHosts"] = (minInstances / 2).ToString(CultureInfo.InvariantCulture);
+        parameters["ZonalMinimumHealthyHostsPerZone"] = Math.Max(0, minInstances / Math.Max(1, zones) - 1).ToString(CultureInfo.InvariantCulture);
     }
 
     private static void AddApprovers(Dictionary<string, string> parameters, HostEnvironmentOrder order)
@@ -187,17 +240,27 @@ public sealed partial class HostStackRenderer(TemplateCatalog templates, Platfor
     [GeneratedRegex("__([A-Z][A-Z_]*[A-Z])__")]
     private static partial Regex PackerPlaceholder();
 
-    /// <summary>Object keys of one host environment inside the artifact bucket.</summary>
-    private sealed record ArtifactKeys(string Prefix, string InfrastructureSource, string SoftwareSource, string PackerTemplate)
+}
+
+/// <summary>
+/// Object keys of one host environment inside the artifact bucket. The sources' configured keys (source.zip) are only
+/// the actions' defaults: every execution names its own object (one per release, one per baked commit) by sourceRevisions.
+/// </summary>
+public sealed record ArtifactKeys(string Prefix, string InfrastructureSource, string SoftwareSource, string PackerTemplate)
+{
+    public static ArtifactKeys For(HostEnvironmentOrder order)
     {
-        public static ArtifactKeys For(HostEnvironmentOrder order)
-        {
-            var prefix = StackNaming.ArtifactPrefix(order.CustomerSlug, order.Host.Name, order.Environment.Kind);
-            return new ArtifactKeys(
-                prefix,
-                $"{prefix}/infrastructure/source.zip",
-                $"{prefix}/software/source.zip",
-                $"{prefix}/packer/packer-{order.CustomerSlug}-{order.EnvironmentName}.pkr.hcl");
-        }
+        var prefix = AwsNames.For(order).ArtifactPrefix;
+        return new ArtifactKeys(
+            prefix,
+            $"{prefix}/infrastructure/source.zip",
+            $"{prefix}/software/source.zip",
+            $"{prefix}/packer/packer-{order.CustomerSlug}-{order.EnvironmentName}.pkr.hcl");
     }
+
+    /// <summary>Where releases' sources go: "&lt;prefix&gt;/software/releases/&lt;release id&gt;.zip" (the software pipeline may read them).</summary>
+    public string SoftwareReleases => $"{Prefix}/software/releases/";
+
+    /// <summary>The infrastructure folder of one commit, as the AMI bake reads it.</summary>
+    public string InfrastructureBake(string commitId) => $"{Prefix}/infrastructure/bakes/{commitId}.zip";
 }

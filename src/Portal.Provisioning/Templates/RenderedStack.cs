@@ -5,8 +5,11 @@ namespace Portal.Provisioning.Templates;
 
 public enum StackLayer { Infrastructure, Software }
 
-/// <summary>Why a stack is rendered: decommissioning is the one purpose that may lift a production database's deletion protection.</summary>
-public enum StackPurpose { Provision, Decommission }
+/// <summary>
+/// Why a stack is rendered: decommissioning is the one purpose that may lift a production database's deletion protection;
+/// dropping a custom domain first lifts only the dedicated load balancer's, so the update that removes the domain can delete it.
+/// </summary>
+public enum StackPurpose { Provision, Decommission, DropCustomDomain }
 
 public sealed record StackParameter(string Key, string Value);
 
@@ -25,6 +28,9 @@ public sealed record RenderedStack(
     public const string CustomerTag = "portal:customer";
     public const string HostTag = "portal:host";
     public const string EnvironmentTag = "portal:environment";
+
+    /// <summary>The environment's own id: a stack is this environment's only when it carries it (never adopted by name alone).</summary>
+    public const string EnvironmentIdTag = "portal:environment-id";
 
     /// <summary>sha256 (hex) of the body and the parameters: equal hashes mean an update would change nothing.</summary>
     /// <remarks>Computed on each read so that a copy made with <c>with</c> never carries a stale hash.</remarks>
@@ -46,7 +52,11 @@ public sealed record RenderedStack(
 }
 
 /// <summary>The Packer template of one host environment and where in the artifact bucket the AMI build expects it.</summary>
-public sealed record RenderedPackerTemplate(string FileName, string ObjectKey, string Content);
+public sealed record RenderedPackerTemplate(string FileName, string ObjectKey, string Content)
+{
+    /// <summary>sha256 (hex) of the content: an image baked from another hash is out of date.</summary>
+    public string ContentHash => Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(Content)));
+}
 
 /// <summary>What provisioning one host environment takes, in order: infrastructure stack, Packer template, software stack.</summary>
 public sealed record StackPlan(RenderedStack Infrastructure, RenderedPackerTemplate Packer, RenderedStack Software);

@@ -1,6 +1,7 @@
 using System.Text.Json.Serialization;
 using Microsoft.AspNetCore.Http.Json;
 using Microsoft.OpenApi;
+using Portal.Web.Edge;
 using Scalar.AspNetCore;
 
 namespace Portal.Web.Api;
@@ -48,14 +49,23 @@ public static class ApiSetup
         return services;
     }
 
-    public static WebApplication MapPortalApiDocuments(this WebApplication app)
+    /// <summary>The OpenAPI document and the reference: for everyone, for signed-in people only, or not at all.</summary>
+    public static WebApplication MapPortalApiDocuments(this WebApplication app, ApiReferenceAccess access)
     {
-        app.MapOpenApi(OpenApiRoutePattern);
-        // The portal may run without internet access: no web fonts from Scalar's CDN.
-        app.MapScalarApiReference(ReferencePath, options => options
+        if (access == ApiReferenceAccess.Off) return app;
+        var document = app.MapOpenApi(OpenApiRoutePattern);
+        // The portal may run without internet access: no web fonts from Scalar's CDN. Its inline script carries the
+        // request's Content-Security-Policy nonce.
+        var reference = app.MapScalarApiReference(ReferencePath, (options, http) => options
             .WithTitle("Portal API")
             .DisableDefaultFonts()
+            .WithNonce(SecurityHeaders.NonceOf(http))
             .WithOpenApiRoutePattern(OpenApiRoutePattern));
+        if (access == ApiReferenceAccess.SignedIn)
+        {
+            document.RequireAuthorization();
+            reference.RequireAuthorization();
+        }
         return app;
     }
 }

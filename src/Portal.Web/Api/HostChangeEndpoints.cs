@@ -1,5 +1,8 @@
 using Microsoft.AspNetCore.Http.HttpResults;
+using Portal.Data.Views;
+using Portal.Provisioning.Changes;
 using Portal.Provisioning.Hosts;
+using Portal.Provisioning.Orders;
 using Portal.Web.Auth;
 using static Portal.Web.Api.HostEndpoints;
 
@@ -16,14 +19,14 @@ public static class HostChangeEndpoints
     public static RouteGroupBuilder MapHostChangeEndpoints(this RouteGroupBuilder hosts)
     {
         hosts.MapPut("/{name}", async Task<Results<Accepted<HostChangeView>, ValidationProblem, ProblemHttpResult>> (
-            string name, HostOrder order, HttpContext http, HostChangeRequests changes) =>
+            string name, HostOrder order, HttpContext http, HostChanges changes) =>
         {
             if (CustomerOf(http) is not { } customerId) return NoCustomer();
             // The host is named by the route; the body may leave its name out.
             if (string.IsNullOrWhiteSpace(order.Name)) order.Name = name;
             return await changes.ProposeAsync(http.User.ToActor(http), customerId, name, order, http.RequestAborted) switch
             {
-                ChangeOutcome.Done done => TypedResults.Accepted(ChangeLocation(name, done.Change.Id), HostChangeView.From(done.Change, name)),
+                ChangeOutcome.Done done => TypedResults.Accepted(ChangeLocation(name, done.Change.Id), done.Change),
                 ChangeOutcome.Invalid invalid => TypedResults.ValidationProblem(invalid.Errors, title: ValidationTitle),
                 ChangeOutcome.Conflict conflict => Conflict(conflict.Message, "Cannot change the host"),
                 _ => HostNotFound(name),
@@ -42,20 +45,20 @@ public static class HostChangeEndpoints
             "A new proposal supersedes an open one. 400 lists field errors ('order' when nothing changed); 409 while the host is not Active.");
 
         hosts.MapGet("/{name}/changes", async Task<Results<Ok<ResultPage<HostChangeView>>, ValidationProblem, ProblemHttpResult>> (
-            string name, int? page, int? pageSize, HttpContext http, HostChangeRequests changes) =>
+            string name, int? page, int? pageSize, HttpContext http, HostChanges changes) =>
         {
             if (CustomerOf(http) is not { } customerId) return NoCustomer();
-            var errors = Paging.Check(page, pageSize, HostChangeRequests.MaxPageSize);
+            var errors = Paging.Check(page, pageSize, HostChanges.MaxPageSize);
             if (errors.Count > 0) return TypedResults.ValidationProblem(errors);
-            var found = await changes.ListAsync(customerId, name, page ?? 1, pageSize ?? HostChangeRequests.DefaultPageSize, http.RequestAborted);
+            var found = await changes.ListAsync(customerId, name, page ?? 1, pageSize ?? HostChanges.DefaultPageSize, http.RequestAborted);
             return found is null ? HostNotFound(name) : TypedResults.Ok(found);
         })
         .ProducesProblem(StatusCodes.Status404NotFound)
         .WithName("ListHostChanges")
-        .WithSummary($"The host's changes, newest first (page from 1, pageSize up to {HostChangeRequests.MaxPageSize}).");
+        .WithSummary($"The host's changes, newest first (page from 1, pageSize up to {HostChanges.MaxPageSize}).");
 
         hosts.MapGet("/{name}/changes/{id:guid}", async Task<Results<Ok<HostChangeView>, ProblemHttpResult>> (
-            string name, Guid id, HttpContext http, HostChangeRequests changes, HostQueries queries) =>
+            string name, Guid id, HttpContext http, HostChanges changes, HostQueries queries) =>
         {
             if (CustomerOf(http) is not { } customerId) return NoCustomer();
             return await changes.GetAsync(customerId, name, id, http.RequestAborted) is { } change
@@ -67,12 +70,12 @@ public static class HostChangeEndpoints
         .WithSummary("One change of the host: its state, the fields it changes and, once Ready, each stack's resource changes.");
 
         hosts.MapPost("/{name}/changes/{id:guid}/confirm", async Task<Results<Accepted<HostChangeView>, ValidationProblem, ProblemHttpResult>> (
-            string name, Guid id, HttpContext http, HostChangeRequests changes, HostQueries queries) =>
+            string name, Guid id, HttpContext http, HostChanges changes, HostQueries queries) =>
         {
             if (CustomerOf(http) is not { } customerId) return NoCustomer();
             return await changes.ConfirmAsync(http.User.ToActor(http), customerId, name, id, http.RequestAborted) switch
             {
-                ChangeOutcome.Done done => TypedResults.Accepted(ChangeLocation(name, id), HostChangeView.From(done.Change, name)),
+                ChangeOutcome.Done done => TypedResults.Accepted(ChangeLocation(name, id), done.Change),
                 ChangeOutcome.Invalid invalid => TypedResults.ValidationProblem(invalid.Errors, title: "The change no longer passes the order rules."),
                 ChangeOutcome.Conflict conflict => Conflict(conflict.Message, "Cannot confirm the change"),
                 _ => await ChangeNotFoundAsync(customerId, name, id, queries, http),
@@ -88,12 +91,12 @@ public static class HostChangeEndpoints
             "409 while the preview is still Preparing, when the change was discarded, superseded, failed or already confirmed, or when the host is not Active.");
 
         hosts.MapDelete("/{name}/changes/{id:guid}", async Task<Results<Ok<HostChangeView>, ProblemHttpResult>> (
-            string name, Guid id, HttpContext http, HostChangeRequests changes, HostQueries queries) =>
+            string name, Guid id, HttpContext http, HostChanges changes, HostQueries queries) =>
         {
             if (CustomerOf(http) is not { } customerId) return NoCustomer();
             return await changes.DiscardAsync(http.User.ToActor(http), customerId, name, id, http.RequestAborted) switch
             {
-                ChangeOutcome.Done done => TypedResults.Ok(HostChangeView.From(done.Change, name)),
+                ChangeOutcome.Done done => TypedResults.Ok(done.Change),
                 ChangeOutcome.Conflict conflict => Conflict(conflict.Message, "Cannot discard the change"),
                 _ => await ChangeNotFoundAsync(customerId, name, id, queries, http),
             };

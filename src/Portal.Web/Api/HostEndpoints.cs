@@ -1,9 +1,13 @@
 using System.ComponentModel;
 using Microsoft.AspNetCore.Http.HttpResults;
+using Portal.Data;
 using Portal.Data.Entities;
+using Portal.Data.Views;
+using Portal.GitLab;
 using Portal.Provisioning.Hosts;
+using Portal.Provisioning.Orders;
+using Portal.Releases;
 using Portal.Web.Auth;
-using Portal.Web.Hosts;
 
 namespace Portal.Web.Api;
 
@@ -38,7 +42,7 @@ public static class HostEndpoints
         .WithSummary("Your hosts, a page at a time (page from 1, pageSize up to 100), optionally searched by name or GitLab path and filtered by state.");
 
         hosts.MapPost("/", async Task<Results<Created<CreatedHost>, ValidationProblem, ProblemHttpResult>> (
-            HostOrder order, HttpContext http, HostOrders orders, HostQueries queries) =>
+            HostOrder order, HttpContext http, HostOrders orders, HostQueries queries, IPortalAddress portal) =>
         {
             if (CustomerOf(http) is not { } customerId) return NoCustomer();
             switch (await orders.CreateAsync(http.User.ToActor(http), customerId, order, http.RequestAborted))
@@ -47,18 +51,24 @@ public static class HostEndpoints
                     return TypedResults.ValidationProblem(invalid.Errors, title: "The order has errors.");
                 case OrderOutcome.OverQuota over:
                     return TypedResults.Problem(over.Usage.Message, statusCode: StatusCodes.Status409Conflict, title: "Host quota reached");
+                case OrderOutcome.Unavailable unavailable:
+                    return TypedResults.Problem(unavailable.Message, statusCode: StatusCodes.Status503ServiceUnavailable, title: "GitLab or AWS did not answer");
                 case OrderOutcome.Created created:
                     var host = await queries.GetAsync(customerId, created.Name, http.RequestAborted)
                                ?? throw new InvalidOperationException($"Host {created.Name} vanished right after it was ordered.");
                     return TypedResults.Created(HostLocation(created.Name),
-                        new CreatedHost(host, created.WebhookToken, HostWebhook.Url(PortalBaseUrl.Of(http.Request))));
+                        new CreatedHost(host, created.WebhookToken, HostWebhook.Url(portal.BaseUrl.ToString())));
                 default:
                     throw new InvalidOperationException("Unknown order outcome.");
             }
         })
         .ProducesProblem(StatusCodes.Status409Conflict)
+        .ProducesProblem(StatusCodes.Status503ServiceUnavailable)
         .WithName("OrderHost")
-        .WithSummary("Orders a host. The answer holds the GitLab webhook token; it is never shown again. 400 lists field errors; 409 when your host quota is reached.");
+        .WithSummary("Orders a host. The answer holds the GitLab webhook token; it is never shown again. 400 lists field errors; 409 when your host quota is reached.")
+        .WithDescription("gitLabToken is a project access token with read_api (the portal fetches pushed commits) or api (it also adds the " +
+                         "webhook and reports commit statuses); it is checked against GitLab and kept only in AWS Secrets Manager. " +
+                         "503 when GitLab or AWS did not answer (nothing was ordered).");
 
         hosts.MapGet("/{name}", async Task<Results<Ok<HostDetails>, ProblemHttpResult>> (string name, HttpContext http, HostQueries queries) =>
         {
@@ -72,14 +82,14 @@ public static class HostEndpoints
         hosts.MapDelete("/{name}", async Task<Results<Accepted<HostDetails>, ValidationProblem, ProblemHttpResult>> (
             string name,
             [Description("The host's name again, to confirm: decommissioning cannot be undone.")] string? confirm,
-            HttpContext http, HostActions actions, HostQueries queries) =>
+            HttpContext http, HostOperations operations, HostQueries queries) =>
         {
             if (CustomerOf(http) is not { } customerId) return NoCustomer();
-            var started = await actions.DecommissionAsync(http.User.ToActor(http), customerId, name, confirm, http.RequestAborted);
-            if (started.Outcome == HostActionOutcome.NotConfirmed)
-                return TypedResults.ValidationProblem(new Dictionary<string, string[]> { [HostActions.ConfirmationField] = [started.Message!] },
+            var started = await operations.DecommissionAsync(http.User.ToActor(http), customerId, name, confirm, http.RequestAborted);
+            if (started.Outcome == ActionOutcome.Invalid)
+                return TypedResults.ValidationProblem(new Dictionary<string, string[]> { [HostOperations.ConfirmationField] = [started.Message] },
                     title: "Confirm the decommission.");
-            if (Refusal(started, name, "Cannot decommission the host") is { } refused) return refused;
+            if (ActionProblems.Of(started, "Cannot decommission the host") is { } refused) return refused;
             return await queries.GetAsync(customerId, name, http.RequestAborted) is { } host ? TypedResults.Accepted(HostLocation(name), host) : HostNotFound(name);
         })
         .ProducesProblem(StatusCodes.Status404NotFound)
@@ -92,11 +102,11 @@ public static class HostEndpoints
                          "A decommissioned host stays in your list and no longer counts against your host quota.");
 
         hosts.MapPost("/{name}/retry", async Task<Results<Accepted<HostDetails>, ProblemHttpResult>> (
-            string name, HttpContext http, HostActions actions, HostQueries queries) =>
+            string name, HttpContext http, HostOperations operations, HostQueries queries) =>
         {
             if (CustomerOf(http) is not { } customerId) return NoCustomer();
-            var started = await actions.RetryAsync(http.User.ToActor(http), customerId, name, http.RequestAborted);
-            if (Refusal(started, name, "Cannot retry the host") is { } refused) return refused;
+            var started = await operations.RetryAsync(http.User.ToActor(http), customerId, name, http.RequestAborted);
+            if (ActionProblems.Of(started, "Cannot retry the host") is { } refused) return refused;
             return await queries.GetAsync(customerId, name, http.RequestAborted) is { } host ? TypedResults.Accepted(HostLocation(name), host) : HostNotFound(name);
         })
         .ProducesProblem(StatusCodes.Status404NotFound)
@@ -121,7 +131,7 @@ public static class HostEndpoints
             string name, string environment, int? page, int? pageSize, HttpContext http, HostQueries queries) =>
         {
             if (CustomerOf(http) is not { } customerId) return NoCustomer();
-            if (!HostOrderTerms.TryParseEnvironment(environment, out var kind)) return EnvironmentNotFound(name, environment);
+            if (!EnvironmentNames.TryParse(environment, out var kind)) return EnvironmentNotFound(name, environment);
             var errors = Paging.Check(page, pageSize, HostQueries.MaxEventPageSize);
             if (errors.Count > 0) return TypedResults.ValidationProblem(errors);
             var events = await queries.EventsAsync(customerId, name, kind, page ?? 1, pageSize ?? HostQueries.DefaultEventPageSize, http.RequestAborted);
@@ -145,38 +155,71 @@ public static class HostEndpoints
         .WithSummary("The environment's site URL, database endpoint and the name of the secret holding the database password (never the password).");
 
         hosts.MapGet("/{name}/releases", async Task<Results<Ok<ResultPage<ReleaseSummary>>, ValidationProblem, ProblemHttpResult>> (
-            string name, int? page, int? pageSize, string? environment, HttpContext http, HostQueries queries) =>
+            string name, int? page, int? pageSize, string? environment, HttpContext http, ReleaseQueries queries) =>
         {
             if (CustomerOf(http) is not { } customerId) return NoCustomer();
-            var errors = Paging.Check(page, pageSize, HostQueries.MaxReleasePageSize);
+            var errors = Paging.Check(page, pageSize, ReleaseQueries.MaxReleasePageSize);
             EnvironmentKind? kind = null;
             if (!string.IsNullOrWhiteSpace(environment))
             {
-                if (HostOrderTerms.TryParseEnvironment(environment, out var parsed)) kind = parsed;
+                if (EnvironmentNames.TryParse(environment, out var parsed)) kind = parsed;
                 else errors["environment"] = ["Use dev, staging or production."];
             }
             if (errors.Count > 0) return TypedResults.ValidationProblem(errors);
-            var releases = await queries.ReleasesAsync(customerId, name, kind, page ?? 1, pageSize ?? HostQueries.DefaultReleasePageSize, http.RequestAborted);
+            var releases = await queries.ReleasesAsync(customerId, name, kind, page ?? 1, pageSize ?? ReleaseQueries.DefaultReleasePageSize, http.RequestAborted);
             return releases is null ? HostNotFound(name) : TypedResults.Ok(releases);
         })
         .ProducesProblem(StatusCodes.Status404NotFound)
         .WithName("ListReleases")
         .WithSummary("The host's releases (pipeline executions started by pushes), newest first.");
 
+        hosts.MapPost("/{name}/releases/{releaseId:guid}/redeploy", async Task<Results<Accepted<RunAgainAnswer>, ProblemHttpResult>> (
+            string name, Guid releaseId, HttpContext http, ReleaseActions actions) =>
+        {
+            if (CustomerOf(http) is not { } customerId) return NoCustomer();
+            var outcome = await actions.RunAgainAsync(customerId, name, releaseId, http.User.ToActor(http), http.RequestAborted);
+            if (ActionProblems.Of(outcome.Result, "Cannot deploy the release again") is { } refused) return refused;
+            return TypedResults.Accepted($"/api/v1/hosts/{Uri.EscapeDataString(name)}/releases",
+                new RunAgainAnswer(outcome.NewReleaseId!.Value, outcome.Result.Message));
+        })
+        .ProducesProblem(StatusCodes.Status404NotFound)
+        .ProducesProblem(StatusCodes.Status409Conflict)
+        .WithName("RedeployRelease")
+        .WithSummary("Starts a new execution of the release's stored source version through the same approvals: a redeploy, or a roll-back " +
+            "when a newer release has succeeded since.");
+
         hosts.MapPost("/{name}/webhook-token", async Task<Results<Ok<WebhookToken>, ProblemHttpResult>> (
-            string name, HttpContext http, HostOrders orders) =>
+            string name, HttpContext http, HostOrders orders, IPortalAddress portal) =>
         {
             if (CustomerOf(http) is not { } customerId) return NoCustomer();
             var token = await orders.RegenerateWebhookTokenAsync(http.User.ToActor(http), customerId, name, http.RequestAborted);
             return token is null
                 ? HostNotFound(name)
-                : TypedResults.Ok(new WebhookToken(token, HostWebhook.Url(PortalBaseUrl.Of(http.Request))));
+                : TypedResults.Ok(new WebhookToken(token, HostWebhook.Url(portal.BaseUrl.ToString())));
         })
         .ProducesProblem(StatusCodes.Status404NotFound)
         .WithName("RegenerateWebhookToken")
         .WithSummary("Replaces the host's GitLab webhook token; the old one stops working at once. The new token is in this answer only.");
 
+        hosts.MapPut("/{name}/gitlab-token", async Task<Results<Ok<HostDetails>, ValidationProblem, ProblemHttpResult>> (
+            string name, GitLabTokenInput input, HttpContext http, HostGitLabSettings settings, HostQueries queries) =>
+        {
+            if (CustomerOf(http) is not { } customerId) return NoCustomer();
+            var replaced = await settings.ReplaceTokenAsync(http.User.ToActor(http), customerId, name, input.Token, http.RequestAborted);
+            if (replaced.Outcome == ActionOutcome.Invalid)
+                return TypedResults.ValidationProblem(new Dictionary<string, string[]> { [HostOrderFields.GitLabToken] = [replaced.Message] },
+                    title: "GitLab does not accept the token.");
+            if (ActionProblems.Of(replaced, "Cannot replace the token") is { } refused) return refused;
+            return await queries.GetAsync(customerId, name, http.RequestAborted) is { } host ? TypedResults.Ok(host) : HostNotFound(name);
+        })
+        .ProducesProblem(StatusCodes.Status404NotFound)
+        .ProducesProblem(StatusCodes.Status409Conflict)
+        .ProducesProblem(StatusCodes.Status503ServiceUnavailable)
+        .WithName("ReplaceGitLabToken")
+        .WithSummary("Replaces the host's GitLab token (checked against the host's project first); the portal then keeps the webhook in step.");
+
         hosts.MapHostChangeEndpoints();
+        hosts.MapWebhookEndpoints();
         return api;
     }
 
@@ -194,14 +237,6 @@ public static class HostEndpoints
         TypedResults.Problem($"Host '{name}' has no environment '{environment}' (dev, staging or production, as ordered).",
             statusCode: StatusCodes.Status404NotFound, title: "Environment not found");
 
-    /// <summary>The problem that refused an operation on the host; null when it started.</summary>
-    private static ProblemHttpResult? Refusal(HostActionResult started, string name, string conflictTitle) => started.Outcome switch
-    {
-        HostActionOutcome.Started => null,
-        HostActionOutcome.Conflict => TypedResults.Problem(started.Message, statusCode: StatusCodes.Status409Conflict, title: conflictTitle),
-        _ => HostNotFound(name),
-    };
-
     private static async Task<ProblemHttpResult> NotFoundAsync(Guid customerId, string name, string environment, HostQueries queries, HttpContext http) =>
         await queries.GetAsync(customerId, name, http.RequestAborted) is null ? HostNotFound(name) : EnvironmentNotFound(name, environment);
 }
@@ -211,13 +246,26 @@ public sealed record CreatedHost(HostDetails Host, string WebhookToken, string W
 
 public sealed record WebhookToken(string Token, string WebhookUrl);
 
+/// <summary>A new GitLab token for a host; never shown again, never stored outside Secrets Manager.</summary>
+public sealed record GitLabTokenInput(string? Token)
+{
+    public override string ToString() => "GitLabTokenInput { (hidden) }";
+}
+
+/// <summary>The one rule for paging parameters of every paged route: a page from 1 to <see cref="MaxPage"/>, a bounded size.</summary>
 internal static class Paging
 {
+    /// <summary>Beyond this, (page - 1) × pageSize could overflow the query's OFFSET; nobody pages that far.</summary>
+    public const int MaxPage = 10_000;
+
     public static Dictionary<string, string[]> Check(int? page, int? pageSize, int maxPageSize)
     {
         var errors = new Dictionary<string, string[]>();
-        if (page is < 1) errors["page"] = ["Pages are numbered from 1."];
+        if (page is < 1 or > MaxPage) errors["page"] = [$"Pages are numbered from 1 to {MaxPage}."];
         if (pageSize is < 1 || pageSize > maxPageSize) errors["pageSize"] = [$"Use a page size from 1 to {maxPageSize}."];
         return errors;
     }
 }
+
+/// <summary>The release a redeploy or roll-back queued.</summary>
+public sealed record RunAgainAnswer(Guid ReleaseId, string Message);

@@ -1,11 +1,14 @@
 using System.Globalization;
 using System.Text;
 using Microsoft.AspNetCore.Http.HttpResults;
+using Portal.Data;
 using Portal.Data.Entities;
-using Portal.Provisioning.Approvals;
+using Portal.Data.Views;
 using Portal.Provisioning.Hosts;
-using Portal.Provisioning.Operations;
+using Portal.Releases;
+using Portal.Releases.Approvals;
 using Portal.Web.Auth;
+using Portal.Web.Operations;
 
 namespace Portal.Web.Api;
 
@@ -20,6 +23,7 @@ public static class OperationsEndpoints
     public static RouteGroupBuilder MapOperationsEndpoints(this RouteGroupBuilder api)
     {
         var ops = api.MapGroup("/operations").WithTags("Operations").RequireAuthorization(PortalRoles.Operator)
+            .WithMetadata(new OperationsScopeMetadata())
             .ProducesProblem(StatusCodes.Status401Unauthorized)
             .ProducesProblem(StatusCodes.Status403Forbidden);
 
@@ -63,7 +67,7 @@ public static class OperationsEndpoints
             EnvironmentKind? kind = null;
             if (!string.IsNullOrWhiteSpace(environment))
             {
-                if (HostOrderTerms.TryParseEnvironment(environment, out var parsed)) kind = parsed;
+                if (EnvironmentNames.TryParse(environment, out var parsed)) kind = parsed;
                 else errors["environment"] = ["Use dev, staging or production."];
             }
             if (errors.Count > 0) return TypedResults.ValidationProblem(errors);
@@ -80,36 +84,61 @@ public static class OperationsEndpoints
             .WithName("GetFleetHost")
             .WithSummary("One host as operators see it: environments with their pipelines and approval settings, releases to act on.");
 
-        ops.MapPost("/hosts/{hostId:guid}/retry", (Guid hostId, HttpContext http, FleetActions actions) =>
-                ActAsync(actions.RetryHostAsync(hostId, http.User.ToActor(http), http.RequestAborted)))
+        ops.MapPost("/hosts/{hostId:guid}/retry", (Guid hostId, HttpContext http, HostOperations operations) =>
+                ActAsync(operations.RetryAsync(hostId, http.User.ToActor(http), http.RequestAborted)))
             .WithName("RetryFleetHost").WithSummary("Runs the failed operation of every failed environment of the host again.");
 
-        ops.MapPost("/hosts/{hostId:guid}/resync", (Guid hostId, HttpContext http, FleetActions actions) =>
+        ops.MapPost("/hosts/{hostId:guid}/environments/{environment}/recovery", (Guid hostId, string environment, RecoveryRequest? body,
+                HttpContext http, HostOperations operations) =>
+                EnvironmentNames.TryParse(environment, out var kind)
+                    ? ActAsync(operations.RecoverAsync(hostId, kind, RecoveryRequest.Parse(body?.Action), body?.Resources ?? [],
+                        http.User.ToActor(http), http.RequestAborted))
+                    : Task.FromResult<IResult>(NotFound($"There is no environment '{environment}' (dev, staging or production).")))
+            .WithName("RecoverFleetEnvironment")
+            .WithSummary("A way out of a stuck stack: continue-rollback (UPDATE_ROLLBACK_FAILED, skipping the named resources) or " +
+                         "retain-resources (DELETE_FAILED, deleting the stack but keeping the named resources).");
+
+        ops.MapPost("/hosts/{hostId:guid}/resync", (Guid hostId, HttpContext http, ReleaseActions actions) =>
                 ActAsync(actions.ResyncAsync(hostId, http.User.ToActor(http), http.RequestAborted)))
             .WithName("ResyncFleetHost").WithSummary("Reads the state of every pipeline of the host from AWS now.");
 
-        ops.MapPut("/hosts/{hostId:guid}/required-approvals", (Guid hostId, RequiredApprovalsRequest body, HttpContext http, FleetActions actions) =>
-                ActAsync(actions.SetRequiredApprovalsAsync(hostId, body.RequiredApprovals, http.User.ToActor(http), http.RequestAborted)))
-            .WithName("SetRequiredApprovals").WithSummary("How many different operators must approve the host's production releases: 1 or 2.");
+        ops.MapPut("/hosts/{hostId:guid}/required-approvals", (Guid hostId, RequiredApprovalsRequest body, HttpContext http, ApprovalSettings settings) =>
+                ActAsync(settings.SetRequiredApprovalsAsync(hostId, body.RequiredApprovals, http.User.ToActor(http), http.RequestAborted)))
+            .WithName("SetRequiredApprovals")
+            .WithSummary("How many different operators must approve the host's production releases: 1 or 2. Raising applies at once; " +
+                "lowering is proposed and applies once another operator confirms it. Releases already waiting keep their count.");
+
+        ops.MapGet("/hosts/{hostId:guid}/required-approvals", async Task<Results<Ok<ApprovalRuleView>, ProblemHttpResult>> (Guid hostId, HttpContext http,
+                ApprovalSettings settings) =>
+                await settings.RuleAsync(hostId, http.RequestAborted) is { } rule ? TypedResults.Ok(rule) : NotFound("There is no such host."))
+            .WithName("GetRequiredApprovals").WithSummary("The host's production approval rule and the lowering waiting for a second operator, if any.");
+
+        ops.MapPost("/hosts/{hostId:guid}/required-approvals/confirm", (Guid hostId, HttpContext http, ApprovalSettings settings) =>
+                ActAsync(settings.ConfirmAsync(hostId, http.User.ToActor(http), http.RequestAborted)))
+            .WithName("ConfirmRequiredApprovals").WithSummary("A second operator confirms the proposed lowering (its proposer cannot: 409).");
+
+        ops.MapPost("/hosts/{hostId:guid}/required-approvals/withdraw", (Guid hostId, HttpContext http, ApprovalSettings settings) =>
+                ActAsync(settings.WithdrawAsync(hostId, http.User.ToActor(http), http.RequestAborted)))
+            .WithName("WithdrawRequiredApprovals").WithSummary("Withdraws (or turns down) the proposed lowering; the rule stays.");
 
         ops.MapPut("/hosts/{hostId:guid}/environments/{environment}/approval", (Guid hostId, string environment, EnvironmentApprovalRequest body,
-                HttpContext http, FleetActions actions) =>
-                HostOrderTerms.TryParseEnvironment(environment, out var kind)
-                    ? ActAsync(actions.SetEnvironmentApprovalAsync(hostId, kind, body.Required, http.User.ToActor(http), http.RequestAborted))
+                HttpContext http, HostOperations operations) =>
+                EnvironmentNames.TryParse(environment, out var kind)
+                    ? ActAsync(operations.SetManualApprovalAsync(hostId, kind, body.Required, http.User.ToActor(http), http.RequestAborted))
                     : Task.FromResult<IResult>(NotFound($"There is no environment '{environment}' (dev, staging or production).")))
             .WithName("SetEnvironmentApproval")
             .WithSummary("Makes dev or staging releases wait for an operator's approval (or not); the environment's pipeline is updated.");
 
-        ops.MapPost("/releases/{releaseId:guid}/retry", (Guid releaseId, HttpContext http, FleetActions actions) =>
-                ActAsync(actions.RetryReleaseAsync(releaseId, http.User.ToActor(http), http.RequestAborted)))
+        ops.MapPost("/releases/{releaseId:guid}/retry", (Guid releaseId, HttpContext http, ReleaseActions actions) =>
+                ActAsync(actions.RetryAsync(releaseId, http.User.ToActor(http), http.RequestAborted)))
             .WithName("RetryRelease").WithSummary("Starts a failed release again.");
 
-        ops.MapPost("/releases/{releaseId:guid}/stop", (Guid releaseId, StopRequest? body, HttpContext http, FleetActions actions) =>
-                ActAsync(actions.StopReleaseAsync(releaseId, http.User.ToActor(http), body?.Reason, http.RequestAborted)))
+        ops.MapPost("/releases/{releaseId:guid}/stop", (Guid releaseId, StopRequest? body, HttpContext http, ReleaseActions actions) =>
+                ActAsync(actions.StopAsync(releaseId, http.User.ToActor(http), body?.Reason, http.RequestAborted)))
             .WithName("StopRelease").WithSummary("Stops the release's running pipeline execution.");
 
-        ops.MapPost("/jobs/{jobId}/requeue", (string jobId, HttpContext http, FleetActions actions) =>
-                ActAsync(actions.RequeueJobAsync(jobId, http.User.ToActor(http), http.RequestAborted)))
+        ops.MapPost("/jobs/{jobId}/requeue", (string jobId, HttpContext http, JobActions jobs) =>
+                ActAsync(jobs.RequeueAsync(jobId, http.User.ToActor(http), http.RequestAborted)))
             .WithName("RequeueJob").WithSummary("Puts a background job that failed for good back in its queue.");
 
         ops.MapGet("/audit", async Task<Results<Ok<ResultPage<AuditRow>>, ValidationProblem>> (
@@ -150,6 +179,7 @@ public static class OperationsEndpoints
             DecisionOutcome.Invalid => TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["comment"] = [result.Message] }, title: "The decision needs a comment."),
             DecisionOutcome.NotFound => NotFound(result.Message),
             DecisionOutcome.OwnPush => TypedResults.Problem(result.Message, statusCode: StatusCodes.Status403Forbidden, title: "You pushed this commit"),
+            DecisionOutcome.Unverified => TypedResults.Problem(result.Message, statusCode: StatusCodes.Status403Forbidden, title: "The approval cannot be checked"),
             DecisionOutcome.AlreadyDecided => TypedResults.Problem(result.Message, statusCode: StatusCodes.Status409Conflict, title: "You already decided"),
             DecisionOutcome.Stale => TypedResults.Problem(result.Message, statusCode: StatusCodes.Status409Conflict, title: "The approval is no longer current"),
             DecisionOutcome.AwsUnavailable => TypedResults.Problem(result.Message, statusCode: StatusCodes.Status503ServiceUnavailable, title: "AWS is unavailable"),
@@ -157,18 +187,19 @@ public static class OperationsEndpoints
         };
     }
 
-    private static async Task<IResult> ActAsync(Task<OperatorActionResult> action)
+    private static async Task<IResult> ActAsync(Task<ActionResult> action)
     {
         var result = await action;
-        return result.Outcome switch
-        {
-            OperatorActionOutcome.Done => TypedResults.Ok(new ActionResponse(result.Message)),
-            OperatorActionOutcome.NotFound => NotFound(result.Message),
-            OperatorActionOutcome.Invalid => TypedResults.ValidationProblem(new Dictionary<string, string[]> { [result.Field ?? "request"] = [result.Message] }),
-            OperatorActionOutcome.Unavailable => TypedResults.Problem(result.Message, statusCode: StatusCodes.Status503ServiceUnavailable, title: "AWS is unavailable"),
-            _ => TypedResults.Problem(result.Message, statusCode: StatusCodes.Status409Conflict, title: "Not possible now"),
-        };
+        return ActionProblems.Of(result, Title(result.Outcome)) as IResult ?? TypedResults.Ok(new ActionResponse(result.Message));
     }
+
+    private static string Title(ActionOutcome outcome) => outcome switch
+    {
+        ActionOutcome.NotFound => "Not found",
+        ActionOutcome.Invalid => "One or more validation errors occurred.",
+        ActionOutcome.Unavailable => "AWS is unavailable",
+        _ => "Not possible now",
+    };
 
     private static ProblemHttpResult NotFound(string message) =>
         TypedResults.Problem(message, statusCode: StatusCodes.Status404NotFound, title: "Not found");
@@ -194,6 +225,20 @@ public sealed record RequiredApprovalsRequest(int RequiredApprovals);
 public sealed record EnvironmentApprovalRequest(bool Required);
 
 public sealed record StopRequest(string? Reason);
+
+/// <summary>Action: "continue-rollback" or "retain-resources"; Resources: logical ids to skip or to keep.</summary>
+public sealed record RecoveryRequest(string? Action, IReadOnlyList<string>? Resources)
+{
+    public const string ContinueRollback = "continue-rollback";
+    public const string RetainResources = "retain-resources";
+
+    public static StackRecovery Parse(string? action) => action?.Trim().ToLowerInvariant() switch
+    {
+        ContinueRollback => StackRecovery.ContinueRollback,
+        RetainResources => StackRecovery.RetainResources,
+        _ => StackRecovery.None,
+    };
+}
 
 public sealed record ActionResponse(string Message);
 

@@ -1,8 +1,10 @@
+using System.Security.Claims;
 using System.Text.Encodings.Web;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.Extensions.Options;
 using Portal.Data.Entities;
+using Portal.Web.Api;
 
 namespace Portal.Web.Auth;
 
@@ -16,16 +18,18 @@ public sealed class ApiTokenAuthenticationHandler(
     : AuthenticationHandler<AuthenticationSchemeOptions>(options, logger, encoder)
 {
     public const string SchemeName = "ApiToken";
+    private const string UnknownToken = "The API token is unknown, revoked or expired.";
 
     protected override async Task<AuthenticateResult> HandleAuthenticateAsync()
     {
         if (BearerToken.From(Request) is not { } presented) return AuthenticateResult.NoResult();
 
-        var user = await tokens.AuthenticateAsync(presented, Context.RequestAborted);
-        if (user is null || user.LockoutEnd > DateTimeOffset.UtcNow)
-            return AuthenticateResult.Fail("The API token is unknown or revoked.");
+        var token = await tokens.AuthenticateAsync(presented, Context.RequestAborted);
+        if (token is null) return AuthenticateResult.Fail(UnknownToken);
 
-        var principal = await principals.CreateAsync(user);
+        var principal = await principals.CreateAsync(token.User);
+        var identity = (ClaimsIdentity)principal.Identity!;
+        foreach (var scope in ApiScopes.Parse(token.Scopes)) identity.AddClaim(new Claim(PortalClaims.Scope, scope));
         return AuthenticateResult.Success(new AuthenticationTicket(principal, SchemeName));
     }
 
@@ -33,12 +37,12 @@ public sealed class ApiTokenAuthenticationHandler(
     {
         Response.Headers.WWWAuthenticate = BearerToken.From(Request) is null
             ? "Bearer"
-            : "Bearer error=\"invalid_token\", error_description=\"The API token is unknown or revoked.\"";
+            : $"Bearer error=\"invalid_token\", error_description=\"{UnknownToken}\"";
         return ApiProblems.WriteAsync(Context, StatusCodes.Status401Unauthorized,
             "Authentication required",
             BearerToken.From(Request) is null
                 ? "Send a personal API token as 'Authorization: Bearer <token>', or sign in."
-                : "The API token is unknown or revoked.");
+                : UnknownToken);
     }
 
     protected override Task HandleForbiddenAsync(AuthenticationProperties properties) =>

@@ -1,5 +1,6 @@
 using Portal.Data.Entities;
-using Portal.Provisioning.Hosts;
+using Portal.Provisioning.Changes;
+using Portal.Provisioning.Orders;
 
 namespace Portal.Web.Hosts;
 

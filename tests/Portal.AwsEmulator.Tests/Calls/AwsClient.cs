@@ -14,14 +14,17 @@ public sealed class AwsError(string code, string message, int status) : Exceptio
 }
 
 /// <summary>
-/// Raw AWS calls over HTTP, as an SDK sends them: Query protocol forms and JSON 1.1 bodies, with an Authorization
-/// header whose credential scope names the region (the emulator does not check signatures).
+/// Raw AWS calls over HTTP, as an SDK sends them: Query protocol forms and JSON 1.1 bodies, with X-Amz-Date and an
+/// Authorization header whose credential scope names the region (the emulator checks the time, not the signature).
 /// </summary>
 public sealed class AwsClient(Uri endpoint, string region = "eu-west-1") : IDisposable
 {
     private readonly HttpClient http = new() { BaseAddress = endpoint };
 
     public string Region { get; } = region;
+
+    /// <summary>How far this client's clock is off: added to the time it signs with (X-Amz-Date).</summary>
+    public TimeSpan ClockOffset { get; set; }
 
     /// <summary>The &lt;{Action}Result&gt; element (or the whole response when there is none).</summary>
     public async Task<XElement> QueryAsync(string version, string service, string action, IEnumerable<KeyValuePair<string, string>> fields)
@@ -53,9 +56,13 @@ public sealed class AwsClient(Uri endpoint, string region = "eu-west-1") : IDisp
         return answer;
     }
 
-    private void Sign(HttpRequestMessage request, string service) =>
+    private void Sign(HttpRequestMessage request, string service)
+    {
+        var now = DateTime.UtcNow + ClockOffset;
+        request.Headers.TryAddWithoutValidation("X-Amz-Date", now.ToString("yyyyMMdd'T'HHmmss'Z'", System.Globalization.CultureInfo.InvariantCulture));
         request.Headers.TryAddWithoutValidation("Authorization",
-            $"AWS4-HMAC-SHA256 Credential=AKIDTEST/{DateTime.UtcNow:yyyyMMdd}/{Region}/{service}/aws4_request, SignedHeaders=host;x-amz-date, Signature=0000");
+            $"AWS4-HMAC-SHA256 Credential=AKIDTEST/{now:yyyyMMdd}/{Region}/{service}/aws4_request, SignedHeaders=host;x-amz-date, Signature=0000");
+    }
 
     public void Dispose() => http.Dispose();
 }

@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Xml.Linq;
 
 namespace Portal.AwsEmulator.Tests.Calls;
@@ -59,7 +60,7 @@ public sealed class CloudFormationCalls(AwsClient client)
         {
             var page = await CallAsync("DescribeStackEvents", [("StackName", nameOrId), .. token is null ? Array.Empty<(string, string)>() : [("NextToken", token)]]);
             events.AddRange(page.Members("StackEvents").Select(e => new EventView(e.Text("LogicalResourceId"), e.OptionalText("PhysicalResourceId"), e.Text("ResourceType"),
-                e.Text("ResourceStatus"), e.OptionalText("ResourceStatusReason"), DateTimeOffset.Parse(e.Text("Timestamp")), e.OptionalText("ClientRequestToken"))));
+                e.Text("ResourceStatus"), e.OptionalText("ResourceStatusReason"), DateTimeOffset.Parse(e.Text("Timestamp"), CultureInfo.InvariantCulture), e.OptionalText("ClientRequestToken"))));
             token = page.OptionalText("NextToken");
         } while (token is not null);
         return events;

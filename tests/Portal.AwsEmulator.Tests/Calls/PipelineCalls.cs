@@ -7,9 +7,17 @@ public sealed class PipelineCalls(AwsClient client)
 {
     public Task<JsonObject> CallAsync(string operation, JsonObject body) => client.JsonAsync($"CodePipeline_20150709.{operation}", "codepipeline", body);
 
-    public async Task<string> StartAsync(string pipeline, IReadOnlyDictionary<string, string>? variables = null, string? token = null)
+    public async Task<string> StartAsync(string pipeline, IReadOnlyDictionary<string, string>? variables = null, string? token = null,
+        params (string Action, string Type, string Value)[] sourceRevisions)
     {
         var body = new JsonObject { ["name"] = pipeline };
+        if (sourceRevisions.Length > 0)
+            body["sourceRevisions"] = new JsonArray(sourceRevisions.Select(r => (JsonNode?)new JsonObject
+            {
+                ["actionName"] = r.Action,
+                ["revisionType"] = r.Type,
+                ["revisionValue"] = r.Value,
+            }).ToArray());
         if (variables is not null)
             body["variables"] = new JsonArray(variables.Select(v => (JsonNode?)new JsonObject { ["name"] = v.Key, ["value"] = v.Value }).ToArray());
         if (token is not null) body["clientRequestToken"] = token;
@@ -18,6 +26,11 @@ public sealed class PipelineCalls(AwsClient client)
 
     public async Task<JsonObject> ExecutionAsync(string pipeline, string executionId) =>
         (JsonObject)(await CallAsync("GetPipelineExecution", new JsonObject { ["pipelineName"] = pipeline, ["pipelineExecutionId"] = executionId }))["pipelineExecution"]!;
+
+    /// <summary>ListActionExecutions of one execution, newest first.</summary>
+    public async Task<IReadOnlyList<JsonObject>> ActionExecutionsAsync(string pipeline, string executionId) =>
+        (await CallAsync("ListActionExecutions", new JsonObject { ["pipelineName"] = pipeline, ["filter"] = new JsonObject { ["pipelineExecutionId"] = executionId } }))
+            ["actionExecutionDetails"]!.AsArray().Select(a => (JsonObject)a!).ToList();
 
     public Task<JsonObject> StateAsync(string pipeline) => CallAsync("GetPipelineState", new JsonObject { ["name"] = pipeline });
 
@@ -36,7 +49,10 @@ public sealed class PipelineCalls(AwsClient client)
     public Task<JsonObject> DecideAsync(string pipeline, string stage, string action, string token, bool approve, string summary = "decided") =>
         CallAsync("PutApprovalResult", new JsonObject
         {
-            ["pipelineName"] = pipeline, ["stageName"] = stage, ["actionName"] = action, ["token"] = token,
+            ["pipelineName"] = pipeline,
+            ["stageName"] = stage,
+            ["actionName"] = action,
+            ["token"] = token,
             ["result"] = new JsonObject { ["status"] = approve ? "Approved" : "Rejected", ["summary"] = summary },
         });
 

@@ -10,16 +10,22 @@ namespace Portal.AwsEmulator.Tests.Conformance;
 /// </summary>
 public sealed class JsSdkConformanceTests : IAsyncLifetime
 {
-    /// <summary>The operations of issue 3, per service; each must have been called successfully at least once.</summary>
+    /// <summary>The operations the portal uses, per service; each must have been called successfully at least once.</summary>
     private static readonly (string Service, string Operation)[] Operations =
     [
         .. new[] { "CreateStack", "UpdateStack", "DeleteStack", "DescribeStacks", "DescribeStackEvents", "DescribeStackResources",
-            "CreateChangeSet", "DescribeChangeSet", "ExecuteChangeSet", "DeleteChangeSet", "ValidateTemplate" }.Select(o => ("cloudformation", o)),
+            "CreateChangeSet", "DescribeChangeSet", "ExecuteChangeSet", "DeleteChangeSet", "ValidateTemplate", "ContinueUpdateRollback" }
+            .Select(o => ("cloudformation", o)),
         .. new[] { "StartPipelineExecution", "GetPipelineState", "GetPipelineExecution", "ListPipelineExecutions", "PutApprovalResult",
-            "StopPipelineExecution", "RetryStageExecution" }.Select(o => ("codepipeline", o)),
-        .. new[] { "DescribeListeners", "DescribeRules", "CreateRule", "ModifyRule", "DeleteRule", "SetRulePriorities", "DescribeTargetHealth" }
-            .Select(o => ("elasticloadbalancing", o)),
+            "StopPipelineExecution", "RetryStageExecution", "ListActionExecutions" }.Select(o => ("codepipeline", o)),
+        .. new[] { "DescribeListeners", "DescribeRules", "CreateRule", "ModifyRule", "DeleteRule", "SetRulePriorities", "DescribeTargetHealth",
+            "AddListenerCertificates", "DescribeListenerCertificates", "RemoveListenerCertificates" }.Select(o => ("elasticloadbalancing", o)),
         .. new[] { "CreateSecret", "GetSecretValue", "PutSecretValue", "DescribeSecret", "DeleteSecret" }.Select(o => ("secretsmanager", o)),
+        .. new[] { "CreateBucket", "HeadBucket", "PutBucketVersioning", "GetBucketVersioning", "PutObject", "GetObject", "HeadObject", "DeleteObject",
+            "ListObjectVersions", "ListObjectsV2" }.Select(o => ("s3", o)),
+        .. new[] { "GetLogEvents", "FilterLogEvents" }.Select(o => ("logs", o)),
+        ("codebuild", "BatchGetBuilds"),
+        ("acm", "DescribeCertificate"),
     ];
 
     private EmulatorHost emulator = null!;
@@ -45,10 +51,16 @@ public sealed class JsSdkConformanceTests : IAsyncLifetime
 
         Assert.True(failures.Count == 0 && missing.Count == 0, string.Join("\n", failures.Concat(missing)));
         Assert.Equal(0, exitCode);
-        foreach (var service in new[] { "cloudformation", "elasticloadbalancing", "codepipeline", "secretsmanager" })
+        foreach (var service in new[] { "cloudformation", "elasticloadbalancing", "codepipeline", "secretsmanager", "s3", "logs", "codebuild", "acm" })
         {
             Assert.Contains(results, r => r.Service == service && r.Operation.EndsWith("(throttled)", StringComparison.Ordinal) && r.Ok);
             Assert.Contains(results, r => r.Service == service && r.Operation.EndsWith("(retried)", StringComparison.Ordinal) && r.Ok);
+        }
+        // A client whose clock is off is refused, and an SDK corrects its clock from the answer's Date and retries.
+        foreach (var service in new[] { "cloudformation", "secretsmanager" })
+        {
+            Assert.Contains(results, r => r.Service == service && r.Operation.EndsWith("(clock skewed)", StringComparison.Ordinal) && r.Ok);
+            Assert.Contains(results, r => r.Service == service && r.Operation.EndsWith("(clock corrected)", StringComparison.Ordinal) && r.Ok);
         }
     }
 

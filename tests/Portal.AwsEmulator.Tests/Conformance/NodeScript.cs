@@ -18,7 +18,9 @@ public static class NodeScript
 
     private static bool Install()
     {
-        if (System.IO.Directory.Exists(Path.Combine(Directory, "node_modules", "@aws-sdk", "client-cloudformation")))
+        // Every client package.json names (a checkout made before one was added installs again).
+        var packages = System.Text.Json.Nodes.JsonNode.Parse(File.ReadAllText(Path.Combine(Directory, "package.json")))!["dependencies"]!.AsObject();
+        if (packages.All(p => System.IO.Directory.Exists(Path.Combine(Directory, "node_modules", p.Key))))
             return true;
         var (exitCode, output, errors) = RunProcessAsync("npm", ["ci", "--no-audit", "--no-fund"], TimeSpan.FromMinutes(5)).GetAwaiter().GetResult();
         return exitCode == 0 ? true : throw new InvalidOperationException($"npm ci in {Directory} failed:\n{output}\n{errors}");

@@ -19,14 +19,20 @@ public sealed class PersistenceTests : IDisposable
               Conditions: [{ Field: host-header, Values: [demo.example.com] }]
               Actions: [{ Type: forward, TargetGroupArn: !Ref Targets }]
           Secret: { Type: AWS::SecretsManager::Secret, Properties: { GenerateSecretString: { PasswordLength: 16 } } }
+          Artifacts: { Type: AWS::S3::Bucket, Properties: { BucketName: demo-artifacts, VersioningConfiguration: { Status: Enabled } } }
           Pipeline:
             Type: AWS::CodePipeline::Pipeline
             Properties:
               PipelineType: V2
               ExecutionMode: QUEUED
+              ArtifactStore: { Type: S3, Location: !Ref Artifacts }
               Stages:
                 - Name: Source
-                  Actions: [{ Name: Fetch, ActionTypeId: { Category: Source, Owner: AWS, Provider: S3, Version: "1" } }]
+                  Actions:
+                    - Name: Fetch
+                      ActionTypeId: { Category: Source, Owner: AWS, Provider: S3, Version: "1" }
+                      Configuration: { S3Bucket: !Ref Artifacts, S3ObjectKey: source.zip }
+                      OutputArtifacts: [{ Name: Source }]
                 - Name: Approval
                   Actions: [{ Name: Approve, ActionTypeId: { Category: Approval, Owner: AWS, Provider: Manual, Version: "1" } }]
         Outputs:
@@ -39,14 +45,16 @@ public sealed class PersistenceTests : IDisposable
         EmulatorFixture.SeedSharedListener.Concat(extra ?? new Dictionary<string, string?>()).Append(new("Emulator:StatePath", path)).ToDictionary());
 
     [Fact]
-    public async Task Stacks_secrets_rules_and_a_waiting_approval_survive_a_restart()
+    public async Task Stacks_secrets_rules_objects_and_a_waiting_approval_survive_a_restart()
     {
         StackView stack;
-        string secret, execution, token;
+        string secret, execution, token, version;
         await using (var first = await StartAsync())
         {
             using var client = new AwsClient(first.BaseUrl);
+            using var s3 = new S3Calls(first.BaseUrl);
             stack = await new CloudFormationCalls(client).CreateAndWaitAsync("demo", Template);
+            version = await s3.PutZipAsync("demo-artifacts", "source.zip", S3Calls.SoftwareSource);
             secret = await new SecretCalls(client).ValueAsync(stack.Outputs["Secret"]);
             var pipelines = new PipelineCalls(client);
             execution = await pipelines.StartAsync(stack.Outputs["Pipeline"]);
@@ -55,7 +63,9 @@ public sealed class PersistenceTests : IDisposable
 
         await using var second = await StartAsync();
         using var again = new AwsClient(second.BaseUrl);
+        using var s3Again = new S3Calls(second.BaseUrl);
         var restored = await new CloudFormationCalls(again).DescribeAsync("demo");
+        var files = await s3Again.ReadZipAsync("demo-artifacts", "source.zip", version);
         var rules = await new LoadBalancingCalls(again).RulesAsync(EmulatorFixture.SharedListenerArn);
         var pipelinesAgain = new PipelineCalls(again);
         await pipelinesAgain.DecideAsync(stack.Outputs["Pipeline"], "Approval", "Approve", token, approve: true);
@@ -66,7 +76,9 @@ public sealed class PersistenceTests : IDisposable
         Assert.Equal(secret, await new SecretCalls(again).ValueAsync(stack.Outputs["Secret"]));
         Assert.Equal(["7", "default"], rules.Select(r => r.Priority));
         Assert.Equal(stack.Outputs["Rule"], rules[0].Arn);
-        await pipelinesAgain.WaitForStatusAsync(stack.Outputs["Pipeline"], execution, "Succeeded");
+        Assert.Equal(S3Calls.SoftwareSource["index.html"], files["index.html"]);
+        var done = await pipelinesAgain.WaitForStatusAsync(stack.Outputs["Pipeline"], execution, "Succeeded");
+        Assert.Equal(version, done["artifactRevisions"]![0]!["revisionId"]!.GetValue<string>());
     }
 
     [Fact]

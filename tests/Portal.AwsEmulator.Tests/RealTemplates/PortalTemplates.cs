@@ -12,9 +12,13 @@ namespace Portal.AwsEmulator.Tests.RealTemplates;
 public sealed class PortalTemplates(CloudFormationCalls stacks)
 {
     public const string CertificateArn = "arn:aws:acm:eu-west-1:000000000000:certificate/wildcard-apps";
+    public const string HostedZoneId = "Z0APPSEXAMPLE000000";
     private static readonly TemplateCatalog Catalog = new(new TemplateCatalogOptions { Path = RepoPaths.Combine("templates") });
 
     public static string Body(string name) => Catalog.GetBody(name);
+
+    /// <summary>The platform names its permissions boundary and CloudFormation service role.</summary>
+    public static readonly (string, string) PlatformCapabilities = ("Capabilities.member.1", "CAPABILITY_NAMED_IAM");
 
     /// <summary>The platform's parameters; the platform name names its trail and key alias, which are unique in a region.</summary>
     public static Dictionary<string, string> PlatformParameters(string stackName) =>
@@ -23,7 +27,7 @@ public sealed class PortalTemplates(CloudFormationCalls stacks)
     /// <summary>Creates a platform stack and reads the platform settings from its outputs (as an operator would configure them).</summary>
     public async Task<(StackView Stack, PlatformSettings Settings)> CreatePlatformAsync(string name)
     {
-        var stack = await stacks.CreateAndWaitAsync(name, Body(TemplateCatalog.Platform), PlatformParameters(name));
+        var stack = await stacks.CreateAndWaitAsync(name, Body(TemplateCatalog.Platform), PlatformParameters(name), PlatformCapabilities);
         if (stack.Status != "CREATE_COMPLETE")
             throw new InvalidOperationException($"The platform stack ended {stack.Status}: {stack.Reason}");
         var settings = new PlatformSettings
@@ -38,6 +42,13 @@ public sealed class PortalTemplates(CloudFormationCalls stacks)
             LoadBalancerSecurityGroupId = stack.Outputs["LoadBalancerSecurityGroupId"],
             BaseDomain = "apps.example.com",
             DefaultAmiId = "ami-0abcdef1234567890",
+            PermissionsBoundaryArn = stack.Outputs["PermissionsBoundaryArn"],
+            CloudFormationRoleArn = stack.Outputs["CloudFormationServiceRoleArn"],
+            AccessLogBucket = stack.Outputs["AccessLogBucketName"],
+            AvailabilityZones = [.. stack.Outputs["PrivateSubnetAvailabilityZones"].Split(',')],
+            HostedZoneId = HostedZoneId,
+            LoadBalancerDnsName = stack.Outputs["LoadBalancerDnsName"],
+            LoadBalancerCanonicalHostedZoneId = stack.Outputs["LoadBalancerCanonicalHostedZoneId"],
         };
         settings.Validate();
         return (stack, settings);
@@ -50,6 +61,8 @@ public sealed class PortalTemplates(CloudFormationCalls stacks)
         var order = new Host
         {
             Name = host,
+            // The same customer and host name are the same host in every order: its resource key and environment ids match.
+            ResourceKey = Key($"{customer}/{host}"),
             Plan = "small",
             Database = new DatabaseOptions { Engine = "postgres", InstanceClass = "db.t4g.micro", AllocatedStorageGb = 20 },
             HealthCheckPath = "/health",
@@ -57,8 +70,13 @@ public sealed class PortalTemplates(CloudFormationCalls stacks)
         };
         change?.Invoke(order);
         var branch = kind switch { EnvironmentKind.Dev => "dev", EnvironmentKind.Staging => "staging", _ => "main" };
-        return new HostEnvironmentOrder(customer, order, new HostEnvironment { Kind = kind, Branch = branch });
+        var id = new Guid(System.Security.Cryptography.MD5.HashData(System.Text.Encoding.UTF8.GetBytes($"{customer}/{host}/{kind}")));
+        return new HostEnvironmentOrder(customer, order, new HostEnvironment { Id = id, Kind = kind, Branch = branch });
     }
+
+    private static string Key(string text) =>
+        new(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(text)).Take(Host.ResourceKeyLength)
+            .Select(b => "abcdefghijklmnopqrstuvwxyz234567"[b % 32]).ToArray());
 
     public static void CustomDomain(Host host, DeploymentStyle style = DeploymentStyle.InPlace)
     {

@@ -7,35 +7,67 @@ namespace Portal.AwsEmulator.Tests.Services;
 /// <summary>Pipelines made by stacks: executions stage by stage, manual approvals, execution modes, stop and retry.</summary>
 public sealed class PipelineTests(EmulatorFixture aws) : IClassFixture<EmulatorFixture>
 {
-    private const string Template = """
+    /// <summary>A versioned source bucket, a build project and a four-stage pipeline reading source.zip from the bucket.</summary>
+    public const string Template = """
         Parameters:
           Mode: { Type: String, Default: QUEUED }
         Resources:
+          Artifacts:
+            Type: AWS::S3::Bucket
+            Properties: { VersioningConfiguration: { Status: Enabled } }
+          Build:
+            Type: AWS::CodeBuild::Project
+            Properties:
+              ServiceRole: arn:aws:iam::000000000000:role/build
+              Environment: { Type: LINUX_CONTAINER, ComputeType: BUILD_GENERAL1_SMALL, Image: aws/codebuild/amazonlinux2-x86_64-standard:5.0 }
+              Source:
+                Type: CODEPIPELINE
+                BuildSpec: "version: 0.2\nphases:\n  build:\n    commands:\n      - echo compiling\nartifacts:\n  files:\n    - '**/*'\n"
+              Artifacts: { Type: CODEPIPELINE }
           Pipeline:
             Type: AWS::CodePipeline::Pipeline
             Properties:
               PipelineType: V2
               ExecutionMode: !Ref Mode
               RoleArn: arn:aws:iam::000000000000:role/pipeline
-              ArtifactStore: { Type: S3, Location: artifacts }
+              ArtifactStore: { Type: S3, Location: !Ref Artifacts }
               Variables:
                 - { Name: CommitId, DefaultValue: unknown }
                 - { Name: Branch, DefaultValue: main }
               Stages:
                 - Name: Source
-                  Actions: [{ Name: Fetch, ActionTypeId: { Category: Source, Owner: AWS, Provider: S3, Version: "1" }, Configuration: { S3Bucket: artifacts, S3ObjectKey: source.zip } }]
+                  Actions:
+                    - Name: Fetch
+                      ActionTypeId: { Category: Source, Owner: AWS, Provider: S3, Version: "1" }
+                      Configuration: { S3Bucket: !Ref Artifacts, S3ObjectKey: source.zip, PollForSourceChanges: "false" }
+                      OutputArtifacts: [{ Name: Source }]
                 - Name: Build
-                  Actions: [{ Name: Compile, ActionTypeId: { Category: Build, Owner: AWS, Provider: CodeBuild, Version: "1" }, Configuration: { ProjectName: build } }]
+                  Actions:
+                    - Name: Compile
+                      ActionTypeId: { Category: Build, Owner: AWS, Provider: CodeBuild, Version: "1" }
+                      Configuration: { ProjectName: !Ref Build }
+                      InputArtifacts: [{ Name: Source }]
+                      OutputArtifacts: [{ Name: Built }]
                 - Name: Approval
                   Actions: [{ Name: Approve, ActionTypeId: { Category: Approval, Owner: AWS, Provider: Manual, Version: "1" } }]
                 - Name: Deploy
-                  Actions: [{ Name: Release, ActionTypeId: { Category: Deploy, Owner: AWS, Provider: CodeDeploy, Version: "1" }, Configuration: { ApplicationName: app } }]
+                  Actions:
+                    - Name: Release
+                      ActionTypeId: { Category: Deploy, Owner: AWS, Provider: CodeDeploy, Version: "1" }
+                      Configuration: { ApplicationName: app }
+                      InputArtifacts: [{ Name: Built }]
         Outputs:
           Name: { Value: !Ref Pipeline }
+          Bucket: { Value: !Ref Artifacts }
         """;
 
-    private async Task<string> PipelineAsync(string mode = "QUEUED") =>
-        (await aws.Stacks.CreateAndWaitAsync(EmulatorFixture.UniqueName("pipeline"), Template, new Dictionary<string, string> { ["Mode"] = mode })).Outputs["Name"];
+    /// <summary>The pipeline, with source.zip already in its bucket.</summary>
+    private async Task<string> PipelineAsync(string mode = "QUEUED")
+    {
+        var stack = await aws.Stacks.CreateAndWaitAsync(EmulatorFixture.UniqueName("pipeline"), Template, new Dictionary<string, string> { ["Mode"] = mode });
+        await aws.S3.PutZipAsync(stack.Outputs["Bucket"], "source.zip", S3Calls.SoftwareSource);
+        return stack.Outputs["Name"];
+    }
 
     private static string Status(JsonObject execution) => execution["status"]!.GetValue<string>();
 

@@ -1,6 +1,6 @@
 using Microsoft.Extensions.DependencyInjection;
+using Portal.Aws.ElasticLoadBalancing;
 using Portal.Data.Entities;
-using Portal.Provisioning.Aws;
 using Portal.Provisioning.Templates;
 using Portal.Tests.Support;
 

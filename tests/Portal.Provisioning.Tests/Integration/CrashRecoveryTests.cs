@@ -1,9 +1,12 @@
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Portal.Aws;
+using Portal.Aws.CloudFormation;
+using Portal.Aws.CodePipeline;
+using Portal.Aws.ElasticLoadBalancing;
 using Portal.AwsEmulator;
 using Portal.Data.Entities;
-using Portal.Provisioning.Aws;
 using Portal.Tests.Support;
 
 namespace Portal.Provisioning.Tests.Integration;

@@ -1,11 +1,12 @@
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
+using Portal.Aws.CloudFormation;
+using Portal.Aws.ElasticLoadBalancing;
 using Portal.AwsEmulator.Faults;
 using Portal.Data;
 using Portal.Data.Audit;
 using Portal.Data.Entities;
-using Portal.Provisioning.Aws;
-using Portal.Provisioning.Stacks;
+using Portal.Provisioning.Hosts;
 using Portal.Tests.Support;
 
 namespace Portal.Provisioning.Tests.Integration;
@@ -63,7 +64,7 @@ public sealed class ProvisioningTests : IAsyncLifetime
 
         await world.Emulator.ClearFaultsAsync();
         var retry = await Operations(o => o.RetryAsync(order.Id, new Actor(null, "test")));
-        Assert.Equal(HostOperationOutcome.Started, retry.Outcome);
+        Assert.Equal(ActionOutcome.Done, retry.Outcome);
 
         var active = await world.WaitForAsync(order.Id, HostState.Active);
         var stack = await world.Portal.Services.GetRequiredService<ICloudFormation>().DescribeStackAsync(active.Environments[0].SoftwareStackName!);
@@ -90,8 +91,8 @@ public sealed class ProvisioningTests : IAsyncLifetime
         var order = await world.OrderAsync("gone", EnvironmentKind.Dev, EnvironmentKind.Production);
         var active = await world.WaitForAsync(order.Id, HostState.Active);
 
-        var started = await Operations(o => o.DecommissionAsync(order.Id, new Actor(null, "test")));
-        Assert.Equal(HostOperationOutcome.Started, started.Outcome);
+        var started = await Operations(o => o.DecommissionAsync(new Actor(null, "test"), order.CustomerId, order.Name, order.Name));
+        Assert.Equal(ActionOutcome.Done, started.Outcome);
         var decommissioned = await world.WaitForAsync(order.Id, HostState.Decommissioned);
 
         var cloudFormation = world.Portal.Services.GetRequiredService<ICloudFormation>();
@@ -114,12 +115,12 @@ public sealed class ProvisioningTests : IAsyncLifetime
         var order = await world.OrderAsync("busy", EnvironmentKind.Dev);
         await world.WaitForAsync(order.Id, HostState.Provisioning);
 
-        var refused = await Operations(o => o.DecommissionAsync(order.Id, new Actor(null, "test")));
+        var refused = await Operations(o => o.DecommissionAsync(new Actor(null, "test"), order.CustomerId, order.Name, order.Name));
 
-        Assert.Equal(HostOperationOutcome.Conflict, refused.Outcome);
+        Assert.Equal(ActionOutcome.Conflict, refused.Outcome);
         Assert.Contains("Provisioning", refused.Message);
     }
 
-    private Task<HostOperationResult> Operations(Func<HostOperations, Task<HostOperationResult>> call) =>
+    private Task<ActionResult> Operations(Func<HostOperations, Task<ActionResult>> call) =>
         world.Portal.WithScopeAsync(s => call(s.GetRequiredService<HostOperations>()));
 }

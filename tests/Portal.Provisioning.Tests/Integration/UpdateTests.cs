@@ -1,12 +1,14 @@
+using System.Globalization;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
+using Portal.Aws.CloudFormation;
 using Portal.AwsEmulator.Faults;
 using Portal.Data;
 using Portal.Data.Audit;
 using Portal.Data.Entities;
-using Portal.Provisioning.Aws;
+using Portal.Provisioning.Changes;
 using Portal.Provisioning.Hosts;
-using Portal.Provisioning.Stacks;
+using Portal.Provisioning.Orders;
 using Portal.Tests.Support;
 
 namespace Portal.Provisioning.Tests.Integration;
@@ -50,7 +52,7 @@ public sealed class UpdateTests : IAsyncLifetime
             Assert.Equal("UPDATE_COMPLETE", stack.StackStatus);
             Assert.Equal("t3.medium", stack.Parameters.Single(p => p.Key == "InstanceType").Value);
             Assert.Equal(before.Environments.Single(e => e.Kind == environment.Kind).ListenerPriority, environment.ListenerPriority);
-            Assert.Equal(environment.ListenerPriority.ToString(), stack.Parameters.Single(p => p.Key == "ListenerPriority").Value);
+            Assert.Equal(environment.ListenerPriority?.ToString(CultureInfo.InvariantCulture), stack.Parameters.Single(p => p.Key == "ListenerPriority").Value);
         }
         var stats = await world.Emulator.StatsAsync();
         Assert.Equal(2, stats.Operations.GetValueOrDefault("cloudformation:ExecuteChangeSet"));
@@ -96,7 +98,7 @@ public sealed class UpdateTests : IAsyncLifetime
         var same = await ChangesAsync((c, _) => c.ProposeAsync(Customer, host.CustomerId, "fixed", Edit(before, _ => { })));
         Assert.Contains(HostChanges.OrderField, Assert.IsType<ChangeOutcome.Invalid>(same).Errors.Keys);
 
-        await world.Portal.WithScopeAsync(s => s.GetRequiredService<HostOperations>().DecommissionAsync(host.Id, Customer));
+        await world.Portal.WithScopeAsync(s => s.GetRequiredService<HostOperations>().DecommissionAsync(Customer, host.CustomerId, host.Name, host.Name));
         var busy = await ChangesAsync((c, _) => c.ProposeAsync(Customer, host.CustomerId, "fixed", Edit(before, o => o.Plan = "medium")));
         Assert.Contains("Decommission", Assert.IsType<ChangeOutcome.Conflict>(busy).Message);
         Assert.IsType<ChangeOutcome.NotFound>(await ChangesAsync((c, _) => c.ProposeAsync(Customer, Guid.NewGuid(), "fixed", Edit(before, o => o.Plan = "medium"))));
@@ -125,7 +127,7 @@ public sealed class UpdateTests : IAsyncLifetime
         Assert.Equal("t3.micro", (await cloudFormation.DescribeStackAsync(environment.SoftwareStackName!))!.Parameters.Single(p => p.Key == "InstanceType").Value);
 
         await world.Emulator.ClearFaultsAsync();
-        Assert.Equal(HostOperationOutcome.Started, (await world.Portal.WithScopeAsync(s => s.GetRequiredService<HostOperations>().RetryAsync(host.Id, Customer))).Outcome);
+        Assert.Equal(ActionOutcome.Done, (await world.Portal.WithScopeAsync(s => s.GetRequiredService<HostOperations>().RetryAsync(host.Id, Customer))).Outcome);
         var active = await world.WaitForAsync(host.Id, HostState.Active);
         Assert.Equal("t3.medium", (await cloudFormation.DescribeStackAsync(active.Environments.Single().SoftwareStackName!))!.Parameters.Single(p => p.Key == "InstanceType").Value);
     }

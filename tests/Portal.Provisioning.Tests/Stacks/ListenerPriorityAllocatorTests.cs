@@ -1,6 +1,5 @@
 using Microsoft.EntityFrameworkCore;
 using Portal.Data.Entities;
-using Portal.Provisioning.Aws;
 using Portal.Provisioning.Stacks;
 using Portal.Provisioning.Templates;
 using Portal.Tests.Support;
@@ -29,8 +28,8 @@ public sealed class ListenerPriorityAllocatorTests
         var allocated = await Task.WhenAll(environments.Select(id => Task.Run(async () =>
         {
             await using var db = TestOrders.Database(connectionString);
-            var environment = await db.HostEnvironments.SingleAsync(e => e.Id == id);
-            var priority = await new ListenerPriorityAllocator(db, loadBalancer, Platform).EnsureAsync(environment, CancellationToken.None);
+            var environment = await db.HostEnvironments.Include(e => e.Host).SingleAsync(e => e.Id == id);
+            var priority = await Allocator(loadBalancer).EnsureAsync(db, environment, CancellationToken.None);
             await db.SaveChangesAsync();
             return priority;
         })));
@@ -48,13 +47,17 @@ public sealed class ListenerPriorityAllocatorTests
         await using var db = TestOrders.Database(connectionString);
         await db.Database.MigrateAsync();
         var environment = (await TestOrders.PlaceAsync(db, "keeper", [EnvironmentKind.Dev])).Environments.Single();
-        var allocator = new ListenerPriorityAllocator(db, new ListenerRulePriorities(new ListenerRulesAt(), new ProvisioningOptions(), TimeProvider.System), Platform);
-        var first = await allocator.EnsureAsync(environment, CancellationToken.None);
+        var allocator = Allocator(new ListenerRulePriorities(new ListenerRulesAt(), new ProvisioningOptions(), TimeProvider.System));
+        var first = await allocator.EnsureAsync(db, environment, CancellationToken.None);
 
         environment.ListenerPriority = null; // as after a crash before the environment was saved
-        var again = await allocator.EnsureAsync(environment, CancellationToken.None);
+        var again = await allocator.EnsureAsync(db, environment, CancellationToken.None);
 
         Assert.Equal(first, again);
         Assert.Equal(1, await db.ListenerPriorityAllocations.CountAsync());
+        Assert.Equal(Platform.SharedListenerArn, environment.ListenerArn);
     }
+
+    private static ListenerPriorityAllocator Allocator(ListenerRulePriorities loadBalancer, PlatformSettings? platform = null) =>
+        new(loadBalancer, new ListenerCapacity(loadBalancer, platform ?? Platform));
 }

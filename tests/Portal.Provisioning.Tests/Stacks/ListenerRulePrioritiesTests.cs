@@ -1,4 +1,4 @@
-using Portal.Provisioning.Aws;
+using Portal.Aws;
 using Portal.Provisioning.Stacks;
 
 namespace Portal.Provisioning.Tests.Stacks;

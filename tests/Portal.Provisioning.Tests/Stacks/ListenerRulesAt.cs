@@ -1,4 +1,6 @@
-using Portal.Provisioning.Aws;
+using System.Globalization;
+using Portal.Aws;
+using Portal.Aws.ElasticLoadBalancing;
 
 namespace Portal.Provisioning.Tests.Stacks;
 
@@ -19,7 +21,7 @@ internal sealed class ListenerRulesAt(params int[] used) : ILoadBalancerRules
             FailNext = false;
             throw new AwsNotFoundException("elasticloadbalancing", "ListenerNotFound", "One or more listeners not found", "req-1", 400);
         }
-        return [new ListenerRuleInfo("default-rule", "default", true, [], []), .. Used.Select(p => new ListenerRuleInfo($"rule-{p}", p.ToString(), false, [], []))];
+        return [new ListenerRuleInfo("default-rule", "default", true, [], []), .. Used.Select(p => new ListenerRuleInfo($"rule-{p}", p.ToString(CultureInfo.InvariantCulture), false, [], []))];
     }
 
     public Task<IReadOnlyList<ListenerInfo>> DescribeListenersAsync(string? loadBalancerArn = null, IReadOnlyList<string>? listenerArns = null, CancellationToken cancellationToken = default) => throw new NotSupportedException();

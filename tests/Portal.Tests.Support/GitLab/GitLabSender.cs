@@ -30,6 +30,32 @@ public static class GitLabSender
         return request;
     }
 
+    /// <summary>
+    /// Signs the delivery as a GitLab webhook with a signing token does (Standard Webhooks): webhook-id is its
+    /// Idempotency-Key, webhook-timestamp the send time, webhook-signature "v1," + base64 HMAC-SHA256 of "id.timestamp.body".
+    /// </summary>
+    /// <summary>The delivery as the GitLab at <paramref name="instance"/> sends it (X-Gitlab-Instance is its base URL).</summary>
+    public static HttpRequestMessage From(this HttpRequestMessage request, Uri instance)
+    {
+        request.Headers.Remove("X-Gitlab-Instance");
+        request.Headers.Add("X-Gitlab-Instance", instance.GetLeftPart(UriPartial.Authority));
+        return request;
+    }
+
+    public static HttpRequestMessage Signed(this HttpRequestMessage request, string signingToken, DateTimeOffset sentAt)
+    {
+        var id = request.Headers.GetValues("Idempotency-Key").Single();
+        var timestamp = sentAt.ToUnixTimeSeconds();
+        var body = request.Content!.ReadAsByteArrayAsync().GetAwaiter().GetResult();
+        var key = Convert.FromBase64String(signingToken["whsec_".Length..]);
+        byte[] content = [.. Encoding.UTF8.GetBytes($"{id}.{timestamp}."), .. body];
+        var signed = System.Security.Cryptography.HMACSHA256.HashData(key, content);
+        request.Headers.Add("webhook-id", id);
+        request.Headers.Add("webhook-timestamp", timestamp.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        request.Headers.Add("webhook-signature", "v1," + Convert.ToBase64String(signed));
+        return request;
+    }
+
     /// <summary>A push delivery with fresh Idempotency-Key and X-Gitlab-Event-UUID, as GitLab 17.4+ sends it.</summary>
     public static HttpRequestMessage Push(string body, string? token) =>
         Delivery(body, token, Guid.NewGuid().ToString(), Guid.NewGuid().ToString());

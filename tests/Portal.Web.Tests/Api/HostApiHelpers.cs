@@ -5,6 +5,7 @@ using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using Portal.Data;
 using Portal.Data.Entities;
+using Portal.Tests.Support;
 
 namespace Portal.Web.Tests.Api;
 
@@ -23,21 +24,44 @@ internal sealed class HostApiHelpers(PortalFixture fixture)
         return fixture.Portal.CreateClient(token);
     }
 
-    public static object Order(string name, bool production = false, string project = "acme/shop") => new
+    /// <summary>
+    /// An operator who linked a GitLab user of the stand-in the way a person does (a read_user token the portal checks
+    /// with GET /user): what deciding a production release needs.
+    /// </summary>
+    public async Task<HttpClient> LinkedOperatorAsync()
+    {
+        var api = await OperatorAsync();
+        var gitLab = fixture.World.GitLab;
+        var (_, token) = await gitLab.PersonalTokenAsync(await gitLab.CreateUserAsync("gl" + Guid.NewGuid().ToString("N")[..12]), ["read_user"]);
+        using var linked = await api.PostAsJsonAsync("/api/v1/me/gitlab-identity", new { token });
+        Assert.True(linked.IsSuccessStatusCode, $"linking GitLab: {(int)linked.StatusCode} {await linked.Content.ReadAsStringAsync()}");
+        return api;
+    }
+
+    /// <summary>
+    /// An order of a project of its own (<see cref="ProvisioningWorld.NextProject"/>: a project releases to one live host)
+    /// unless <paramref name="project"/> names one, with the tests user's token unless given another.
+    /// </summary>
+    public static object Order(string name, bool production = false, string? project = null, string token = ProvisioningWorld.GitLabToken) =>
+        OrderOf(name, production, project ?? ProvisioningWorld.NextProject(), token);
+
+    private static object OrderOf(string name, bool production, string project, string token) => new
     {
         name,
         plan = "small",
         environments = production ? new[] { "dev", "production" } : ["dev"],
         gitLabProjectPath = project,
-        gitLabProjectUrl = $"https://gitlab.example.com/{project}.git",
+        gitLabProjectUrl = ProvisioningWorld.ProjectUrlOf(project),
+        gitLabToken = token,
         healthCheckPath = "/health",
         approverEmails = production ? new[] { "ops@acme.example" } : [],
         databaseEngine = "postgres",
     };
 
-    public static async Task<JsonElement> OrderAsync(HttpClient api, string name, bool production = false, string project = "acme/shop")
+    public static async Task<JsonElement> OrderAsync(HttpClient api, string name, bool production = false, string? project = null,
+        string token = ProvisioningWorld.GitLabToken)
     {
-        var response = await api.PostAsJsonAsync("/api/v1/hosts", Order(name, production, project));
+        var response = await api.PostAsJsonAsync("/api/v1/hosts", Order(name, production, project, token));
         Assert.True(response.StatusCode == HttpStatusCode.Created, $"Ordering {name}: {(int)response.StatusCode} {await response.Content.ReadAsStringAsync()}");
         return await response.Content.ReadFromJsonAsync<JsonElement>();
     }

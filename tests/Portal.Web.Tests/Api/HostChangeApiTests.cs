@@ -4,6 +4,7 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using Microsoft.EntityFrameworkCore;
 using Portal.Data.Entities;
+using Portal.Tests.Support;
 
 namespace Portal.Web.Tests.Api;
 
@@ -268,9 +269,14 @@ public sealed class HostChangeApiTests(JoblessPortalFixture jobless) : IClassFix
     }
 
     /// <summary>An order as a script would send it: the one the host was ordered with, edited.</summary>
+    // Each host of this class releases from a project of its own (one live host per project), the same for its edits.
+    private static readonly System.Collections.Concurrent.ConcurrentDictionary<string, string> Projects = new();
+
+    internal static string ProjectOf(string name) => Projects.GetOrAdd(name, _ => ProvisioningWorld.NextProject());
+
     internal static JsonObject Edit(string name, bool production, Action<JsonObject> edit, int? storageGb = null)
     {
-        var order = JsonSerializer.SerializeToNode(HostApiHelpers.Order(name, production))!.AsObject();
+        var order = JsonSerializer.SerializeToNode(HostApiHelpers.Order(name, production, ProjectOf(name)))!.AsObject();
         if (storageGb is { } storage) order["databaseStorageGb"] = storage;
         edit(order);
         return order;

@@ -1,9 +1,9 @@
+using System.Globalization;
 using System.Net;
 using System.Net.Http.Json;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Configuration;
 using Portal.Data.Entities;
-using Portal.Tests.Support;
 
 namespace Portal.Web.Tests.Api;
 
@@ -12,7 +12,7 @@ public sealed class LowQuotaPortalFixture : IAsyncLifetime
 {
     public const int MaxHosts = 2;
 
-    public PortalFixture Fixture { get; } = new(new Dictionary<string, string?> { ["Quotas:MaxHostsPerCustomer"] = MaxHosts.ToString() });
+    public PortalFixture Fixture { get; } = new(new Dictionary<string, string?> { ["Quotas:MaxHostsPerCustomer"] = MaxHosts.ToString(CultureInfo.InvariantCulture) });
 
     public Task InitializeAsync() => Fixture.InitializeAsync();
 

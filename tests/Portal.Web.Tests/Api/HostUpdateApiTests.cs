@@ -15,11 +15,14 @@ public sealed class HostUpdateApiTests(PortalFixture fixture) : IClassFixture<Po
     public async Task A_plan_change_is_previewed_per_environment_confirmed_and_applied_through_the_api()
     {
         var (user, api) = await helpers.CustomerAsync();
-        await HostApiHelpers.OrderAsync(api, "scripted", production: true);
+        await HostApiHelpers.OrderAsync(api, "scripted", production: true, HostChangeApiTests.ProjectOf("scripted"));
         await HostStateAsync(api, "scripted", "Active");
 
+        // The project's URL is the one GitLab gave the order's token check, as the host reads back.
+        var projectUrl = (await api.GetFromJsonAsync<JsonElement>("/api/v1/hosts/scripted")).GetProperty("gitLabProjectUrl").GetString();
         var proposed = await api.PutAsJsonAsync("/api/v1/hosts/scripted", HostChangeApiTests.Edit("scripted", production: true, o =>
         {
+            o["gitLabProjectUrl"] = projectUrl;
             o["plan"] = "medium";
             o["minInstances"] = 1;
             o["maxInstances"] = 2;

@@ -1,9 +1,9 @@
 using System.Text.RegularExpressions;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Playwright;
+using Portal.Tests.Support;
 using Portal.AwsEmulator;
 using Portal.AwsEmulator.Faults;
-using Portal.Data.Entities;
 using static Microsoft.Playwright.Assertions;
 
 namespace Portal.Web.Tests.Browser;
@@ -19,17 +19,20 @@ public sealed partial class CustomerJourneyTests
     {
         var customer = await SignInAsNewCustomerAsync();
         // Slow enough that the page shows each operation under way before it ends.
-        await Fixture.Emulator.SetTimingsAsync(new TimingSettings { ResourceDelay = TimeSpan.FromMilliseconds(150) });
+        await Fixture.Emulator.SetTimingsAsync(new TimingSettings { ResourceDelay = TimeSpan.FromMilliseconds(400) });
         try
         {
             await Page.GetByTestId("order-host").ClickAsync();
             await Page.Locator("#order-name").FillAsync("journey");
             await Page.GetByTestId("env-production").ClickAsync();
-            await Page.Locator("#order-gitlab-path").FillAsync("acme/journey");
-            await Page.Locator("#order-gitlab-url").FillAsync("https://gitlab.example.com/acme/journey.git");
+            var project = ProvisioningWorld.NextProject();
+            await Page.Locator("#order-gitlab-path").FillAsync(project);
+            await Page.Locator("#order-gitlab-url").FillAsync($"https://gitlab.example.com/{project}.git");
+            await Page.Locator("#order-gitlab-token").FillAsync(ProvisioningWorld.GitLabToken);
             await Page.Locator("#order-approvers").FillAsync("ops@acme.example");
-            await Page.Locator("#order-domain").FillAsync("journey.acme.example");
-            await Page.Locator("#order-certificate").FillAsync("arn:aws:acm:eu-west-1:123456789012:certificate/0a1b2c3d-1111-2222-3333-444455556666");
+            var domain = $"journey-{Guid.NewGuid().ToString("N")[..8]}.acme.example";
+            await Page.Locator("#order-domain").FillAsync(domain);
+            await Page.Locator("#order-certificate").FillAsync(await CertificateForAsync(domain));
             await Page.GetByTestId("order-submit").ClickAsync();
 
             await Expect(Page).ToHaveURLAsync(new Regex("/hosts/journey$"));
@@ -51,21 +54,21 @@ public sealed partial class CustomerJourneyTests
             await Expect(Page.GetByTestId("environment-state-production")).ToHaveAttributeAsync("data-state", "Active");
             // Newest first: later events replaced the top row.
             await Expect(devEvents.First).Not.ToHaveTextAsync(early);
-            await Expect(Page.GetByTestId("events-production").GetByTestId("event-row").First).ToContainTextAsync("CREATE_COMPLETE");
+            await Expect(Page.GetByTestId("events-production").GetByTestId("event-row").First).ToContainTextAsync("Created");
             await Expect(Page.GetByTestId("retry")).ToHaveCountAsync(0);
 
             // The production site is the custom domain; its link opens the site in a new tab. (No such site exists:
             // the browser context answers for it.)
             var site = Page.GetByTestId("site-url-production");
-            await Expect(site).ToHaveAttributeAsync("href", "https://journey.acme.example");
+            await Expect(site).ToHaveAttributeAsync("href", $"https://{domain}");
             await Expect(site).ToHaveAttributeAsync("target", "_blank");
-            await Context.RouteAsync(url => url.StartsWith("https://journey.acme.example", StringComparison.Ordinal),
+            await Context.RouteAsync(url => url.StartsWith($"https://{domain}", StringComparison.Ordinal),
                 route => route.FulfillAsync(new() { ContentType = "text/html", Body = "<h1>journey is live</h1>" }));
             var tab = await Page.RunAndWaitForPopupAsync(() => site.ClickAsync());
             await Expect(tab.GetByRole(AriaRole.Heading, new() { Name = "journey is live" })).ToBeVisibleAsync();
-            Assert.Equal("https://journey.acme.example/", tab.Url);
+            Assert.Equal($"https://{domain}/", tab.Url);
             await tab.CloseAsync();
-            await Expect(Page.GetByTestId("site-url-dev")).ToHaveAttributeAsync("href", new Regex("^https://journey-dev\\."));
+            await Expect(Page.GetByTestId("site-url-dev")).ToHaveAttributeAsync("href", new Regex("^https://journey-dev--"));
 
             // Decommissioning asks for the name; the button stays disabled until it matches.
             await Page.GetByTestId("decommission").ClickAsync();
@@ -85,7 +88,7 @@ public sealed partial class CustomerJourneyTests
             await Expect(Page.GetByTestId("host-state")).ToHaveAttributeAsync("data-state", "Decommissioning");
             await Expect(Page.GetByTestId("host-decommissioning")).ToBeVisibleAsync();
             await Expect(Page.GetByTestId("decommission")).ToHaveCountAsync(0);
-            await Expect(Page.GetByTestId("events-dev")).ToContainTextAsync("DELETE_IN_PROGRESS", new() { Timeout = (float)Provisioning.TotalMilliseconds });
+            await Expect(Page.GetByTestId("events-dev")).ToContainTextAsync("Deleting", new() { Timeout = (float)Provisioning.TotalMilliseconds });
             await Expect(Page.GetByTestId("host-state")).ToHaveAttributeAsync("data-state", "Decommissioned", new() { Timeout = (float)Provisioning.TotalMilliseconds });
 
             // Read-only from now on: no actions, no outputs, no webhook, no estimate; the record stays.
@@ -117,7 +120,7 @@ public sealed partial class CustomerJourneyTests
         await Fixture.Emulator.AddFaultsAsync(new FaultSettings { Resources = [new ResourceFault { LogicalId = "DatabaseInstance", Reason = reason }] });
         try
         {
-            await OrderAsync(customer, "flaky", "acme/flaky");
+            await OrderAsync(customer, "flaky");
             await Page.GotoAsync("/hosts/flaky");
             await SignInPage.WaitUntilInteractiveAsync(Page);
             await Page.EvaluateAsync("() => window.__sameDocument = true");
@@ -127,7 +130,8 @@ public sealed partial class CustomerJourneyTests
             await Expect(Page.GetByTestId("environment-reason-dev")).ToContainTextAsync("The requested DB instance class is not available");
             await Expect(Page.GetByTestId("environment-reason-dev")).ToContainTextAsync("DatabaseInstance");
             await Expect(Page.GetByTestId("host-reason")).ToContainTextAsync("The requested DB instance class is not available");
-            await Expect(Page.GetByTestId("events-dev")).ToContainTextAsync("CREATE_FAILED");
+            // The failed resource is named in the events (the rollback's reason), however many events the rollback adds.
+            await Expect(Page.GetByTestId("events-dev")).ToContainTextAsync("failed to create: [DatabaseInstance]");
 
             await Fixture.Emulator.ClearFaultsAsync();
             await Page.GetByTestId("retry").ClickAsync();
@@ -137,7 +141,7 @@ public sealed partial class CustomerJourneyTests
             await Expect(Page.GetByTestId("environment-state-dev")).ToHaveAttributeAsync("data-state", "Active");
             await Expect(Page.GetByTestId("host-reason")).ToHaveCountAsync(0);
             await Expect(Page.GetByTestId("retry")).ToHaveCountAsync(0);
-            await Expect(Page.GetByTestId("site-url-dev")).ToHaveAttributeAsync("href", new Regex("^https://flaky-dev\\."));
+            await Expect(Page.GetByTestId("site-url-dev")).ToHaveAttributeAsync("href", new Regex("^https://flaky-dev--"));
             Assert.True(await Page.EvaluateAsync<bool>("() => window.__sameDocument === true"), "The page reloaded.");
             var hostId = await DbAsync(db => db.Hosts.Where(h => h.CustomerId == customer.CustomerId && h.Name == "flaky").Select(h => h.Id).SingleAsync());
             Assert.True(await DbAsync(db => db.AuditEntries.AnyAsync(a => a.HostId == hostId && a.Action == "host.retry" && a.ActorId == customer.Id)));

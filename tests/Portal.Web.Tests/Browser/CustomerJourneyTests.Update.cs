@@ -6,7 +6,8 @@ using Portal.AwsEmulator;
 using Portal.AwsEmulator.Faults;
 using Portal.Data.Audit;
 using Portal.Data.Entities;
-using Portal.Provisioning.Hosts;
+using Portal.Provisioning.Orders;
+using Portal.Tests.Support;
 using static Microsoft.Playwright.Assertions;
 
 namespace Portal.Web.Tests.Browser;
@@ -88,11 +89,11 @@ public sealed partial class CustomerJourneyTests
             await Expect(Page.GetByTestId("host-state")).ToHaveAttributeAsync("data-state", "Updating");
             await Expect(Page.GetByTestId("change-applying")).ToContainTextAsync("Plan: small → medium");
             await Expect(Page.GetByTestId("update")).ToHaveCountAsync(0);
-            await Expect(Page.GetByTestId("events-production")).ToContainTextAsync("UPDATE_IN_PROGRESS", new() { Timeout = (float)Provisioning.TotalMilliseconds });
+            await Expect(Page.GetByTestId("events-production")).ToContainTextAsync("Updating", new() { Timeout = (float)Provisioning.TotalMilliseconds });
             await Expect(Page.GetByTestId("host-state")).ToHaveAttributeAsync("data-state", "Active", new() { Timeout = (float)Provisioning.TotalMilliseconds });
             await Expect(Page.GetByTestId("environment-state-dev")).ToHaveAttributeAsync("data-state", "Active");
             await Expect(Page.GetByTestId("environment-state-production")).ToHaveAttributeAsync("data-state", "Active");
-            await Expect(Page.GetByTestId("events-dev").GetByTestId("event-row").First).ToContainTextAsync("UPDATE_COMPLETE");
+            await Expect(Page.GetByTestId("events-dev").GetByTestId("event-row").First).ToContainTextAsync("Updated");
             await Expect(Page.GetByTestId("host-plan")).ToContainTextAsync("medium");
             await Expect(Page.GetByTestId("change-applying")).ToHaveCountAsync(0);
             await Expect(Page.GetByTestId("update")).ToBeVisibleAsync();
@@ -163,13 +164,15 @@ public sealed partial class CustomerJourneyTests
     {
         var created = await Fixture.Portal.WithScopeAsync(async services =>
         {
+            var project = ProvisioningWorld.NextProject();
             var outcome = await services.GetRequiredService<HostOrders>().CreateAsync(new Actor(user.Id, user.Email!), user.CustomerId!.Value, new HostOrder
             {
                 Name = name,
                 Plan = "small",
                 Environments = production ? ["dev", "production"] : ["dev"],
-                GitLabProjectPath = $"acme/{name}",
-                GitLabProjectUrl = $"https://gitlab.example.com/acme/{name}.git",
+                GitLabProjectPath = project,
+                GitLabProjectUrl = $"https://gitlab.example.com/{project}.git",
+                GitLabToken = ProvisioningWorld.GitLabToken,
                 HealthCheckPath = "/health",
                 ApproverEmails = production ? ["ops@acme.example"] : [],
                 DatabaseEngine = "postgres",

@@ -2,11 +2,12 @@ using System.Text.RegularExpressions;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Playwright;
+using Portal.Tests.Support;
 using Portal.Data;
 using Portal.Data.Audit;
 using Portal.Data.Entities;
 using Portal.Data.Security;
-using Portal.Provisioning.Hosts;
+using Portal.Provisioning.Orders;
 using static Microsoft.Playwright.Assertions;
 
 namespace Portal.Web.Tests.Browser;
@@ -30,12 +31,15 @@ public sealed partial class CustomerJourneyTests(PortalFixture fixture) : Portal
         var mediumPrice = await CostTotalAsync();
         Assert.True(Money(mediumPrice) > Money(smallPrice), $"{mediumPrice} should be more than {smallPrice}");
 
-        await Page.Locator("#order-gitlab-path").FillAsync("acme/shop");
-        await Page.Locator("#order-gitlab-url").FillAsync("https://gitlab.example.com/acme/shop.git");
+        var project = ProvisioningWorld.NextProject();
+        await Page.Locator("#order-gitlab-path").FillAsync(project);
+        await Page.Locator("#order-gitlab-url").FillAsync($"https://gitlab.example.com/{project}.git");
+        await Page.Locator("#order-gitlab-token").FillAsync(ProvisioningWorld.GitLabToken);
         await Page.Locator("#order-health").FillAsync("/health");
         await Page.Locator("#order-approvers").FillAsync("ops@acme.example, cto@acme.example");
-        await Page.Locator("#order-domain").FillAsync("www.acme.example");
-        await Page.Locator("#order-certificate").FillAsync("arn:aws:acm:eu-west-1:123456789012:certificate/0a1b2c3d-1111-2222-3333-444455556666");
+        var domain = $"www-{Guid.NewGuid().ToString("N")[..8]}.acme.example";
+        await Page.Locator("#order-domain").FillAsync(domain);
+        await Page.Locator("#order-certificate").FillAsync(await CertificateForAsync(domain));
         // The custom domain's dedicated load balancer is in the estimate.
         await Expect(Page.GetByTestId("cost-estimate")).ToContainTextAsync("Dedicated load balancer");
         await Page.GetByTestId("order-submit").ClickAsync();
@@ -52,7 +56,7 @@ public sealed partial class CustomerJourneyTests(PortalFixture fixture) : Portal
 
         var host = await DbAsync(db => db.Hosts.Include(h => h.Environments).SingleAsync(h => h.CustomerId == customer.CustomerId && h.Name == "shop"));
         Assert.Equal(SecretToken.Hash(token), host.WebhookTokenHash);
-        Assert.Equal(("medium", "www.acme.example"), (host.Plan, host.Domain.CustomDomain));
+        Assert.Equal(("medium", domain), (host.Plan, host.Domain.CustomDomain));
         Assert.Equal([EnvironmentKind.Dev, EnvironmentKind.Production], host.Environments.Select(e => e.Kind).Order());
 
         // The browser's cookie works for the API too.
@@ -77,10 +81,13 @@ public sealed partial class CustomerJourneyTests(PortalFixture fixture) : Portal
         await Page.Locator("#order-name").FillAsync("Bad Name");
         await Expect(Page.GetByText("Use lower-case letters, digits and single hyphens")).ToBeVisibleAsync();
         await Page.GetByTestId("env-production").ClickAsync();
-        await Page.Locator("#order-gitlab-path").FillAsync("acme/shop");
-        await Page.Locator("#order-gitlab-url").FillAsync("https://gitlab.example.com/acme/shop.git");
+        var project = ProvisioningWorld.NextProject();
+        await Page.Locator("#order-gitlab-path").FillAsync(project);
+        await Page.Locator("#order-gitlab-url").FillAsync($"https://gitlab.example.com/{project}.git");
+        await Page.Locator("#order-gitlab-token").FillAsync(ProvisioningWorld.GitLabToken);
         await Page.Locator("#order-approvers").FillAsync("not-an-email");
-        await Page.Locator("#order-domain").FillAsync("www.acme.example");
+        var domain = $"www-{Guid.NewGuid().ToString("N")[..8]}.acme.example";
+        await Page.Locator("#order-domain").FillAsync(domain);
         await Page.GetByTestId("order-submit").ClickAsync();
 
         await Expect(Page.GetByTestId("order-failure")).ToBeVisibleAsync();
@@ -100,7 +107,7 @@ public sealed partial class CustomerJourneyTests(PortalFixture fixture) : Portal
         // Fixing the fields makes the same form go through.
         await Page.Locator("#order-name").FillAsync("good-name");
         await Page.Locator("#order-approvers").FillAsync("ops@acme.example");
-        await Page.Locator("#order-certificate").FillAsync("arn:aws:acm:eu-west-1:123456789012:certificate/0a1b2c3d");
+        await Page.Locator("#order-certificate").FillAsync(await CertificateForAsync(domain));
         await Page.GetByTestId("order-submit").ClickAsync();
         await Expect(Page).ToHaveURLAsync(new Regex("/hosts/good-name$"));
     }
@@ -110,9 +117,9 @@ public sealed partial class CustomerJourneyTests(PortalFixture fixture) : Portal
     {
         var customer = await SignInAsNewCustomerAsync();
         var other = await Fixture.Portal.CreateUserAsync(PortalRoles.Customer, $"{Guid.NewGuid():N}@example.test", Password);
-        await OrderAsync(customer, "shop-frontend", "acme/frontend");
-        await OrderAsync(customer, "billing", "acme/billing");
-        await OrderAsync(other, "shop-secret", "other/secret");
+        await OrderAsync(customer, "shop-frontend");
+        var billing = await OrderAsync(customer, "billing");
+        await OrderAsync(other, "shop-secret");
 
         await Page.GotoAsync("/hosts");
         await SignInPage.WaitUntilInteractiveAsync(Page);
@@ -123,7 +130,7 @@ public sealed partial class CustomerJourneyTests(PortalFixture fixture) : Portal
         await Expect(table.GetByTestId("host-link")).ToHaveTextAsync(["shop-frontend"]);
         await Expect(table).Not.ToContainTextAsync("shop-secret");
 
-        await Page.Locator("#hosts-search").FillAsync("acme/bill");
+        await Page.Locator("#hosts-search").FillAsync(billing); // the GitLab project's path
         await Expect(table.GetByTestId("host-link")).ToHaveTextAsync(["billing"]);
 
         await Page.Locator("#hosts-search").FillAsync("nothing-like-this");
@@ -146,7 +153,7 @@ public sealed partial class CustomerJourneyTests(PortalFixture fixture) : Portal
         await Fixture.Emulator.SetTimingsAsync(new Portal.AwsEmulator.TimingSettings { ResourceDelay = TimeSpan.FromMilliseconds(150) });
         try
         {
-            await OrderAsync(customer, "live", "acme/live");
+            await OrderAsync(customer, "live");
             await Page.GotoAsync("/hosts/live");
             await SignInPage.WaitUntilInteractiveAsync(Page);
             await Page.EvaluateAsync("() => window.__sameDocument = true");
@@ -160,11 +167,11 @@ public sealed partial class CustomerJourneyTests(PortalFixture fixture) : Portal
             await Expect(Page.GetByTestId("environment-state-dev")).ToHaveAttributeAsync("data-state", "Active", new() { Timeout = 60_000 });
             await Expect(Page.GetByTestId("host-state")).ToHaveAttributeAsync("data-state", "Active");
             await Expect(events.GetByTestId("event-row").First).Not.ToHaveTextAsync(early);
-            await Expect(events.GetByTestId("event-row").First).ToContainTextAsync("CREATE_COMPLETE");
+            await Expect(events.GetByTestId("event-row").First).ToContainTextAsync("Created");
             var siteUrl = await DbAsync(db => db.HostEnvironments.Where(e => e.Host.CustomerId == customer.CustomerId && e.Host.Name == "live")
                 .Select(e => e.Outputs["SiteUrl"]).SingleAsync());
             await Expect(Page.GetByTestId("site-url-dev")).ToHaveAttributeAsync("href", siteUrl);
-            Assert.StartsWith("https://live-dev.", siteUrl);
+            Assert.StartsWith("https://live-dev--", siteUrl); // one label below the base domain
             Assert.True(await Page.EvaluateAsync<bool>("() => window.__sameDocument === true"), "The page reloaded.");
         }
         finally
@@ -177,7 +184,7 @@ public sealed partial class CustomerJourneyTests(PortalFixture fixture) : Portal
     public async Task Regenerating_the_webhook_token_shows_the_new_one_once_and_replaces_the_old()
     {
         var customer = await SignInAsNewCustomerAsync();
-        await OrderAsync(customer, "hooks", "acme/hooks");
+        await OrderAsync(customer, "hooks");
         await Page.GotoAsync("/hosts/hooks");
         await SignInPage.WaitUntilInteractiveAsync(Page);
         await Expect(Page.GetByTestId("webhook-token-value")).ToHaveCountAsync(0);
@@ -214,17 +221,12 @@ public sealed partial class CustomerJourneyTests(PortalFixture fixture) : Portal
         await Expect(Page.GetByText("Hosts", new() { Exact = true }).First).ToBeVisibleAsync();
     }
 
-    private async Task<PortalUser> SignInAsNewCustomerAsync()
-    {
-        var user = await Fixture.Portal.CreateUserAsync(PortalRoles.Customer, $"{Guid.NewGuid():N}@example.test", Password);
-        await SignInPage.SignInAsync(Page, user.Email!, Password);
-        await Expect(Page.GetByRole(AriaRole.Heading, new() { Name = "My hosts" })).ToBeVisibleAsync();
-        await SignInPage.WaitUntilInteractiveAsync(Page);
-        return user;
-    }
+    private Task<PortalUser> SignInAsNewCustomerAsync() => SignInPage.SignInAsNewCustomerAsync(Page, Fixture.Portal, Password);
 
-    private Task OrderAsync(PortalUser user, string name, string project) => Fixture.Portal.WithScopeAsync(async services =>
+    /// <summary>A dev host of a project of its own, ordered as the form would (the token check included).</summary>
+    private Task<string> OrderAsync(PortalUser user, string name) => Fixture.Portal.WithScopeAsync(async services =>
     {
+        var project = ProvisioningWorld.NextProject();
         var outcome = await services.GetRequiredService<HostOrders>().CreateAsync(new Actor(user.Id, user.Email!), user.CustomerId!.Value, new HostOrder
         {
             Name = name,
@@ -232,8 +234,10 @@ public sealed partial class CustomerJourneyTests(PortalFixture fixture) : Portal
             Environments = ["dev"],
             GitLabProjectPath = project,
             GitLabProjectUrl = $"https://gitlab.example.com/{project}",
+            GitLabToken = ProvisioningWorld.GitLabToken,
         });
-        return Assert.IsType<OrderOutcome.Created>(outcome);
+        Assert.IsType<OrderOutcome.Created>(outcome);
+        return project;
     });
 
     private Task<T> DbAsync<T>(Func<PortalDbContext, Task<T>> work) =>

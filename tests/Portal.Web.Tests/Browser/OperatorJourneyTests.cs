@@ -1,7 +1,7 @@
 using System.Text.RegularExpressions;
 using Microsoft.Playwright;
 using Portal.Data.Entities;
-using Portal.Provisioning.Approvals;
+using Portal.Releases.Approvals;
 using Portal.Web.Tests.Operations;
 using static Microsoft.Playwright.Assertions;
 
@@ -23,25 +23,27 @@ public sealed class OperatorJourneyTests(OperatorPortalFixture fixture) : IClass
     public async Task A_production_release_needs_two_different_operators_and_never_the_pusher()
     {
         var (host, projectId) = await fixture.HostAsync(requiredApprovals: 2);
-        var pusher = await fixture.OperatorAsync();
+        var pusher = await fixture.OperatorAsync(linkGitLab: false);
+        var carolName = "carol" + Guid.NewGuid().ToString("N")[..6];
+        var (carolId, carolToken) = await fixture.GitLabUserAsync(carolName);
         var first = await fixture.OperatorAsync();
         var second = await fixture.OperatorAsync();
         var pusherPage = await SignInAsync(pusher.Email);
         var firstPage = await SignInAsync(first.Email);
         var secondPage = await SignInAsync(second.Email);
 
-        // The pushing operator links their GitLab account on their account page.
+        // The pushing operator links their GitLab account on their account page: GitLab says whose the token is.
         await pusherPage.GotoAsync("/account/profile");
         await SignInPage.WaitUntilInteractiveAsync(pusherPage);
-        await pusherPage.Locator("#gitlab-username").FillAsync("carol");
+        await pusherPage.Locator("#gitlab-token").FillAsync(carolToken);
         await pusherPage.GetByTestId("gitlab-link-submit").ClickAsync();
-        await Expect(pusherPage.GetByTestId("gitlab-linked")).ToContainTextAsync("linked to GitLab user carol");
-        await Expect(pusherPage.GetByTestId("account-gitlab")).ToHaveTextAsync("carol");
+        await Expect(pusherPage.GetByTestId("gitlab-linked")).ToContainTextAsync($"linked to GitLab user {carolName} (id {carolId})");
+        await Expect(pusherPage.GetByTestId("account-gitlab")).ToContainTextAsync($"{carolName} (id {carolId}, verified by GitLab)");
 
         // The first operator watches the overview; a push that reaches the approval shows there without a reload.
         await firstPage.GotoAsync("/operations");
         await SignInPage.WaitUntilInteractiveAsync(firstPage);
-        var releaseId = await fixture.PushAsync(host, projectId, "master", pusher: "carol", pusherEmail: "carol@acme.example");
+        var releaseId = await fixture.PushAsync(host, projectId, "master", pusher: carolName, pusherEmail: "[REDACTED]", pusherId: carolId);
         var waiting = await fixture.WaitingAsync(releaseId);
         await Expect(firstPage.Locator($"[data-testid=overview-approval][data-release-id='{releaseId}']")).ToBeVisibleAsync();
         await Expect(firstPage.GetByTestId("pending-approvals-count")).Not.ToHaveTextAsync("0");
@@ -49,9 +51,9 @@ public sealed class OperatorJourneyTests(OperatorPortalFixture fixture) : IClass
         // The pusher sees why they cannot approve, and is refused when they try.
         var mine = await ApprovalCardAsync(pusherPage, releaseId);
         await Expect(mine.GetByTestId("note-own-push")).ToBeVisibleAsync();
-        await Expect(mine.GetByTestId("approval-author")).ToContainTextAsync("carol");
+        await Expect(mine.GetByTestId("approval-author")).ToContainTextAsync(carolName);
         await Expect(mine.GetByTestId("stages")).ToContainTextAsync("Build: Succeeded");
-        await Expect(mine.GetByTestId("stages")).ToContainTextAsync("Approval: InProgress");
+        await Expect(mine.GetByTestId("stages")).ToContainTextAsync("Approval: Running");
         await DecideAsync(pusherPage, mine, approve: true, "I wrote it, so it is fine.");
         await ExpectOutcomeAsync(pusherPage, DecisionOutcome.OwnPush, "You pushed this commit");
 
@@ -170,7 +172,11 @@ public sealed class OperatorJourneyTests(OperatorPortalFixture fixture) : IClass
         Assert.Equal(403, (await api.GetAsync("/api/v1/operations/audit.csv")).Status);
         Assert.Equal(403, (await api.PostAsync($"/api/v1/operations/approvals/{releaseId}/approve",
             new() { DataObject = new { comment = "let me in" } })).Status);
-        Assert.Equal(403, (await api.GetAsync("/operations/jobs")).Status);
+        // The job dashboard too: the portal's own access-denied page, not a bare 403.
+        await page.GotoAsync("/operations/jobs");
+        Assert.EndsWith("/account/access-denied?ReturnUrl=%2Foperations%2Fjobs", page.Url);
+        await Expect(page.GetByTestId("access-denied")).ToBeVisibleAsync();
+        await Expect(page.GetByText("Portal jobs")).ToHaveCountAsync(0);
         Assert.Equal(ReleaseState.WaitingForApproval, (await fixture.ReleaseAsync(releaseId)).State);
         Assert.Empty(await fixture.DecisionsAsync(releaseId));
     }
@@ -180,6 +186,35 @@ public sealed class OperatorJourneyTests(OperatorPortalFixture fixture) : IClass
         var context = await Portal.Tests.Support.Browser.NewContextAsync(fixture.Portal.BaseUrl);
         contexts.Add(context);
         return await context.NewPageAsync();
+    }
+
+    [Fact]
+    public async Task Lowering_the_approval_rule_on_the_host_page_waits_for_a_second_operator()
+    {
+        var (host, _) = await fixture.HostAsync(requiredApprovals: 2);
+        var alice = await fixture.OperatorAsync();
+        var bob = await fixture.OperatorAsync();
+        var alicePage = await SignInAsync(alice.Email);
+        var bobPage = await SignInAsync(bob.Email);
+
+        await alicePage.GotoAsync($"/operations/hosts/{host.Id}");
+        await SignInPage.WaitUntilInteractiveAsync(alicePage);
+        await alicePage.GetByTestId("required-approvals").ClickAsync();
+        await alicePage.GetByRole(AriaRole.Option, new() { Name = "1 operator" }).ClickAsync();
+        await Expect(alicePage.GetByTestId("action-result")).ToContainTextAsync("another operator confirms it");
+        await Expect(alicePage.GetByTestId("rule-proposal")).ToContainTextAsync($"{alice.Email} proposed 1 operator");
+        // Its proposer can only withdraw it.
+        await Expect(alicePage.GetByTestId("rule-confirm")).ToHaveCountAsync(0);
+        await Expect(alicePage.GetByTestId("rule-withdraw")).ToHaveTextAsync("Withdraw");
+        Assert.Equal(2, await fixture.DbAsync(db => Task.FromResult(db.Hosts.Where(h => h.Id == host.Id).Select(h => h.RequiredApprovals).Single())));
+
+        await bobPage.GotoAsync($"/operations/hosts/{host.Id}");
+        await SignInPage.WaitUntilInteractiveAsync(bobPage);
+        await Expect(bobPage.GetByTestId("rule-proposal")).ToBeVisibleAsync();
+        await bobPage.GetByTestId("rule-confirm").ClickAsync();
+        await Expect(bobPage.GetByTestId("action-result")).ToContainTextAsync("Confirmed: production releases now need one approval");
+        await Expect(bobPage.GetByTestId("rule-proposal")).ToHaveCountAsync(0);
+        Assert.Equal(1, await fixture.DbAsync(db => Task.FromResult(db.Hosts.Where(h => h.Id == host.Id).Select(h => h.RequiredApprovals).Single())));
     }
 
     private async Task<IPage> SignInAsync(string email)

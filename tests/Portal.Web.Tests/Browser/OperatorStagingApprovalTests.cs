@@ -3,14 +3,13 @@ using System.Net.Http.Json;
 using System.Text.Json;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Playwright;
+using Portal.Aws.CodePipeline;
 using Portal.Data;
 using Portal.Data.Entities;
-using Portal.Provisioning.Approvals;
-using Portal.Provisioning.Aws;
-using Portal.Provisioning.Releases;
+using Portal.Releases.Approvals;
 using Portal.Tests.Support;
 using Portal.Tests.Support.GitLab;
+using Portal.Tests.Support.GitLabStandIn;
 using Portal.Web.Tests.Api;
 using Portal.Web.Tests.Webhooks;
 using static Microsoft.Playwright.Assertions;
@@ -28,18 +27,19 @@ public sealed class OperatorStagingApprovalTests(PortalFixture fixture) : Portal
     public async Task An_operator_turns_on_staging_approval_and_approves_a_staging_release_that_then_deploys()
     {
         var (_, api) = await new HostApiHelpers(Fixture).CustomerAsync();
-        var project = $"acme/gate-{Guid.NewGuid():N}"[..20];
+        using var repository = await GitLabRepository.CreateAsync(Fixture.World.GitLab, "dev", "staging");
+        var project = repository.Path;
         var order = await api.PostAsJsonAsync("/api/v1/hosts", new
         {
             name = "gate", plan = "small", environments = new[] { "dev", "staging" },
             gitLabProjectPath = project, gitLabProjectUrl = $"https://gitlab.example.com/{project}.git",
-            approverEmails = new[] { "qa@acme.example" }, databaseEngine = "none",
+            gitLabToken = repository.Token, approverEmails = new[] { "qa@acme.example" }, databaseEngine = "none",
         });
         Assert.True(order.StatusCode == HttpStatusCode.Created, await order.Content.ReadAsStringAsync());
         var created = await order.Content.ReadFromJsonAsync<JsonElement>();
         var hostId = created.GetProperty("host").GetProperty("id").GetGuid();
         var webhookToken = created.GetProperty("webhookToken").GetString()!;
-        var host = await Fixture.World.WaitForAsync(hostId, HostState.Active);
+        var host = await Fixture.World.WaitForAsync(hostId, HostState.Active, TimeSpan.FromMinutes(3)); // provisioning, the first bake and its roll-out
         var staging = host.Environments.Single(e => e.Kind == EnvironmentKind.Staging);
         Assert.Equal(["Source", "Build", "Deploy"], await StagesAsync(staging.PipelineName!));
 
@@ -67,7 +67,7 @@ public sealed class OperatorStagingApprovalTests(PortalFixture fixture) : Portal
         await Expect(Page.GetByTestId("approval-switch-staging").Locator("input")).ToBeCheckedAsync();
 
         using var gitlab = Fixture.Portal.CreateClient();
-        var push = await gitlab.SendAsync(GitLabSender.Push(GitLabPayloads.Push("refs/heads/staging", WebhookPortalFixture.NewProjectId(), project), webhookToken));
+        var push = await gitlab.SendAsync(GitLabSender.Push(ReleasePortalFixture.PushOf(repository, "staging"), webhookToken).From(Fixture.World.GitLab.BaseUrl));
         Assert.Equal(HttpStatusCode.Accepted, push.StatusCode);
         var releaseId = (await push.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("releaseId").GetGuid();
         var waiting = await SyncUntilAsync(staging.Id, releaseId, ReleaseState.WaitingForApproval);

@@ -16,4 +16,8 @@ public abstract class PortalBrowserTests(PortalFixture fixture) : IClassFixture<
     }
 
     public async Task DisposeAsync() => await Context.DisposeAsync();
+
+    /// <summary>An issued ACM certificate for <paramref name="domain"/> in the platform's account and region (the emulator's).</summary>
+    protected Task<string> CertificateForAsync(string domain) =>
+        Fixture.Emulator.SeedCertificateAsync(new Portal.AwsEmulator.CertificateManager.SeedCertificate { DomainName = domain });
 }

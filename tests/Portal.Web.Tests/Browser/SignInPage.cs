@@ -1,4 +1,7 @@
 using Microsoft.Playwright;
+using Portal.Data.Entities;
+using Portal.Tests.Support;
+using static Microsoft.Playwright.Assertions;
 
 namespace Portal.Web.Tests.Browser;
 
@@ -11,6 +14,16 @@ internal static class SignInPage
         await page.GetByTestId("email").FillAsync(email);
         await page.GetByTestId("password").FillAsync(password);
         await page.GetByTestId("sign-in").ClickAsync();
+    }
+
+    /// <summary>Signs in as a new customer user (of a new customer of its own) and waits on its hosts page until it is interactive.</summary>
+    public static async Task<PortalUser> SignInAsNewCustomerAsync(IPage page, PortalHost portal, string password)
+    {
+        var user = await portal.CreateUserAsync(PortalRoles.Customer, $"{Guid.NewGuid():N}@example.test", password);
+        await SignInAsync(page, user.Email!, password);
+        await Expect(page.GetByRole(AriaRole.Heading, new() { Name = "My hosts" })).ToBeVisibleAsync();
+        await WaitUntilInteractiveAsync(page);
+        return user;
     }
 
     /// <summary>Interactive pages ignore clicks until their circuit is connected; wait for it.</summary>

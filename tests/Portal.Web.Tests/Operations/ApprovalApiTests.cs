@@ -1,12 +1,13 @@
 using System.Net;
-using System.Net.Http.Json;
 using System.Text.Json;
 using Microsoft.Extensions.DependencyInjection;
 using Portal.AwsEmulator.Faults;
+using Portal.Data;
 using Portal.Data.Entities;
-using Portal.Provisioning.Releases;
-using Portal.Tests.Support;
+using Portal.Releases;
 using Portal.Web.Tests.Api;
+
+using static Portal.Web.Tests.Operations.ApprovalApi;
 
 namespace Portal.Web.Tests.Operations;
 
@@ -50,30 +51,35 @@ public sealed class ApprovalApiTests(OperatorPortalFixture fixture) : IClassFixt
     public async Task Production_needs_two_different_operators_and_never_the_pusher()
     {
         var (host, projectId) = await fixture.HostAsync(requiredApprovals: 2);
-        var releaseId = await fixture.PushAsync(host, projectId, "master", pusher: "alice", pusherEmail: "alice@acme.example");
+        var pusher = await fixture.OperatorAsync();
+        // GitLab hides a private e-mail and the pusher may have been renamed since: only the user id names them.
+        var releaseId = await fixture.PushAsync(host, projectId, "master", pusher: "someone-else", pusherEmail: "[REDACTED]",
+            pusherId: pusher.GitLabUserId);
         var waiting = await fixture.WaitingAsync(releaseId);
-        var pusherByName = await fixture.OperatorAsync(gitLabUsername: "Alice");
-        var pusherByEmail = await fixture.OperatorAsync(email: "ALICE@acme.example");
-        var first = await fixture.OperatorAsync();
-        var second = await fixture.OperatorAsync(gitLabUsername: "bob");
+        // Same name and e-mail as the push, another GitLab user: names are not identities, so this one may approve.
+        var namesake = await fixture.OperatorAsync(email: "someone-else@acme.example");
+        var second = await fixture.OperatorAsync();
         var callsBefore = await fixture.PutApprovalResultCallsAsync();
 
-        var ownByName = await HostApiHelpers.ProblemAsync(await PostAsync(pusherByName, releaseId, "approve", "mine, fine"), HttpStatusCode.Forbidden);
-        var ownByEmail = await HostApiHelpers.ProblemAsync(await PostAsync(pusherByEmail, releaseId, "approve", "mine, fine"), HttpStatusCode.Forbidden);
-        var recorded = await DecideAsync(first, releaseId, "approve", "QC passed.");
-        var twice = await HostApiHelpers.ProblemAsync(await PostAsync(first, releaseId, "approve", "Again."), HttpStatusCode.Conflict);
+        var own = await HostApiHelpers.ProblemAsync(await PostAsync(pusher, releaseId, "approve", "mine, fine"), HttpStatusCode.Forbidden);
+        var recorded = await DecideAsync(namesake, releaseId, "approve", "QC passed.");
+        var twice = await HostApiHelpers.ProblemAsync(await PostAsync(namesake, releaseId, "approve", "Again."), HttpStatusCode.Conflict);
+        var ownAgain = await HostApiHelpers.ProblemAsync(await PostAsync(pusher, releaseId, "approve", "now it only needs mine"), HttpStatusCode.Forbidden);
 
-        Assert.Contains("You pushed this commit", ownByName.GetProperty("detail").GetString());
-        Assert.Contains("You pushed this commit", ownByEmail.GetProperty("detail").GetString());
+        Assert.Equal("You pushed this commit", own.GetProperty("title").GetString());
+        Assert.Contains("GitLab user someone-else", ownAgain.GetProperty("detail").GetString());
         Assert.Equal(("Recorded", 1, 2), (recorded.GetProperty("outcome").GetString(), recorded.GetProperty("approvals").GetInt32(), recorded.GetProperty("requiredApprovals").GetInt32()));
         Assert.Equal("You already decided", twice.GetProperty("title").GetString());
         // Nothing has reached AWS yet: the execution still waits at the same approval.
         Assert.Equal(callsBefore, await fixture.PutApprovalResultCallsAsync());
         var state = await fixture.Pipelines.GetStateAsync(host.Pipelines[EnvironmentKind.Production]);
         Assert.Equal(waiting.PendingApprovalToken, state.Stages.Single(s => s.StageName == "Approval").Actions.Single().LatestExecution!.Token);
+        var listedForPusher = (await ListAsync(pusher)).Single(a => a.GetProperty("releaseId").GetGuid() == releaseId);
+        Assert.True(listedForPusher.GetProperty("pushedByYou").GetBoolean());
         var listed = (await ListAsync(second)).Single(a => a.GetProperty("releaseId").GetGuid() == releaseId);
+        Assert.False(listed.GetProperty("pushedByYou").GetBoolean());
         Assert.Equal(1, listed.GetProperty("approvals").GetInt32());
-        Assert.Equal(first.Email, listed.GetProperty("decisions")[0].GetProperty("operator").GetString());
+        Assert.Equal(namesake.Email, listed.GetProperty("decisions")[0].GetProperty("operator").GetString());
 
         var approved = await DecideAsync(second, releaseId, "approve", "PMO agrees.");
 
@@ -82,7 +88,7 @@ public sealed class ApprovalApiTests(OperatorPortalFixture fixture) : IClassFixt
         await fixture.ExecutionAsync(host.Pipelines[EnvironmentKind.Production], waiting.PipelineExecutionId!, "Succeeded");
         await fixture.WaitForReleaseAsync(releaseId, ReleaseState.Succeeded);
         var decisions = await fixture.DecisionsAsync(releaseId);
-        Assert.Equal([(first.User.Id, false), (second.User.Id, true)], decisions.Select(d => (d.OperatorId, d.SentToAws)));
+        Assert.Equal([(namesake.User.Id, false), (second.User.Id, true)], decisions.Select(d => (d.OperatorId, d.SentToAws)));
         var actions = (await fixture.AuditAsync(host.Id)).Select(a => a.Action).ToList();
         Assert.Equal(3, actions.Count(a => a == "release.decision-refused"));
         Assert.Contains("release.approval-recorded", actions);
@@ -121,8 +127,8 @@ public sealed class ApprovalApiTests(OperatorPortalFixture fixture) : IClassFixt
         Assert.Contains(failed.Stages, s => s is { Name: "Approval", Status: "Failed" });
 
         // Run again, the release waits at a new approval: the earlier decisions no longer count and both may decide again.
-        Assert.Equal(RetryReleaseResult.Queued, await fixture.Portal.WithScopeAsync(services =>
-            services.GetRequiredService<ReleaseService>().RetryReleaseAsync(releaseId, Portal.Data.Audit.Actor.System, default)));
+        Assert.Equal(ActionOutcome.Done, (await fixture.Portal.WithScopeAsync(services =>
+            services.GetRequiredService<ReleaseActions>().RetryAsync(releaseId, Portal.Data.Audit.Actor.System, default))).Outcome);
         var again = await fixture.WaitingAsync(releaseId);
         Assert.NotEqual(waiting.PendingApprovalToken, again.PendingApprovalToken);
         Assert.Equal("Recorded", (await DecideAsync(second, releaseId, "approve", "Fixed now.")).GetProperty("outcome").GetString());
@@ -225,22 +231,5 @@ public sealed class ApprovalApiTests(OperatorPortalFixture fixture) : IClassFixt
         Assert.Equal("Not found", missing.GetProperty("title").GetString());
         Assert.Empty(await fixture.DecisionsAsync(releaseId));
         Assert.Equal(ReleaseState.WaitingForApproval, (await fixture.ReleaseAsync(releaseId)).State);
-    }
-
-    private static async Task<List<JsonElement>> ListAsync(TestOperator ops)
-    {
-        var page = await ops.Api.GetFromJsonAsync<JsonElement>("/api/v1/operations/approvals?pageSize=100");
-        return page.GetProperty("items").EnumerateArray().ToList();
-    }
-
-    private static Task<HttpResponseMessage> PostAsync(TestOperator ops, Guid releaseId, string decision, string comment) =>
-        ops.Api.PostAsJsonAsync($"/api/v1/operations/approvals/{releaseId}/{decision}", new { comment });
-
-    private static async Task<JsonElement> DecideAsync(TestOperator ops, Guid releaseId, string decision, string comment)
-    {
-        var response = await PostAsync(ops, releaseId, decision, comment);
-        var body = await response.Content.ReadAsStringAsync();
-        Assert.True(response.StatusCode == HttpStatusCode.OK, $"{decision}: {(int)response.StatusCode} {body}");
-        return JsonDocument.Parse(body).RootElement;
     }
 }

@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Net;
 using System.Net.Http.Json;
 using System.Text;
@@ -121,10 +122,11 @@ public sealed class OperatorApiTests(OperatorPortalFixture fixture) : IClassFixt
 
         Assert.NotEmpty(HostApiHelpers.FieldErrors(three, "requiredApprovals"));
         Assert.Equal(HttpStatusCode.OK, one.StatusCode);
-        Assert.Equal(1, await fixture.DbAsync(db => db.Hosts.Where(h => h.Id == host.Id).Select(h => h.RequiredApprovals).SingleAsync()));
+        // Lowering is only proposed: it waits for a second operator (ApprovalRuleTests).
+        Assert.Equal(2, await fixture.DbAsync(db => db.Hosts.Where(h => h.Id == host.Id).Select(h => h.RequiredApprovals).SingleAsync()));
         Assert.Contains("always wait", HostApiHelpers.FieldErrors(production, "environment").Single());
         Assert.Equal(HttpStatusCode.NotFound, nowhere.StatusCode);
-        var audit = (await fixture.AuditAsync(host.Id)).Single(a => a.Action == "host.required-approvals-set");
+        var audit = (await fixture.AuditAsync(host.Id)).Single(a => a.Action == "host.required-approvals-proposed");
         Assert.Equal(ops.Email, audit.ActorName);
     }
 
@@ -157,7 +159,7 @@ public sealed class OperatorApiTests(OperatorPortalFixture fixture) : IClassFixt
         var row = Assert.Single(rows.Skip(1));
         Assert.Equal((ops.Email, "release.rejected", "web"), (row[1], row[2], row[4]));
         Assert.Contains(comment, row[5]);
-        Assert.Equal(entry.GetProperty("id").GetInt64().ToString(), row[7]);
+        Assert.Equal(entry.GetProperty("id").GetInt64().ToString(CultureInfo.InvariantCulture), row[7]);
         Assert.Single(everything.GetProperty("items").EnumerateArray());
         Assert.True(everything.GetProperty("total").GetInt32() > 2);
         Assert.NotEmpty(HostApiHelpers.FieldErrors(badRange, "from"));

@@ -3,12 +3,13 @@ using System.Net.Http.Json;
 using System.Text.Json;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
+using Portal.Aws.CodePipeline;
 using Portal.Data;
 using Portal.Data.Entities;
-using Portal.Provisioning.Aws;
-using Portal.Provisioning.Releases;
+using Portal.Releases.Starting;
 using Portal.Tests.Support;
 using Portal.Tests.Support.GitLab;
+using Portal.Tests.Support.GitLabStandIn;
 
 namespace Portal.Web.Tests.Webhooks;
 
@@ -19,27 +20,33 @@ namespace Portal.Web.Tests.Webhooks;
 public sealed class CrashRecoveryTests : IAsyncLifetime
 {
     private EmulatorHost emulator = null!;
+    private StandInHost gitLab = null!;
     private string connectionString = null!;
 
     public async Task InitializeAsync()
     {
         emulator = await EmulatorHost.StartAsync();
+        await EmulatorPipelines.SeedAsync(emulator);
+        gitLab = await StandInHost.StartAsync();
         connectionString = await PostgresCluster.Shared.CreateDatabaseAsync("crash");
     }
 
-    public async Task DisposeAsync() => await emulator.DisposeAsync();
+    public async Task DisposeAsync()
+    {
+        await emulator.DisposeAsync();
+        await gitLab.DisposeAsync();
+    }
 
     [Fact]
     public async Task A_push_accepted_just_before_the_portal_died_starts_once_after_restart()
     {
-        var projectId = WebhookPortalFixture.NewProjectId();
         TestHost host;
         Guid releaseId;
-        await using (var dying = await PortalHost.StartAsync(connectionString, ReleasePortalFixture.Settings(emulator, runJobServer: false)))
+        await using (var dying = await PortalHost.StartAsync(connectionString, ReleasePortalFixture.Settings(emulator, gitLab, runJobServer: false)))
         {
-            host = await ReleasePortalFixture.CreateHostWithPipelinesAsync(dying, projectId);
+            (host, var repository) = await ReleasePortalFixture.CreateHostWithPipelinesAsync(dying, gitLab);
             using var gitlab = dying.CreateClient();
-            var response = await gitlab.SendAsync(GitLabSender.Push(GitLabPayloads.Push("refs/heads/dev", projectId), host.WebhookToken));
+            var response = await gitlab.SendAsync(GitLabSender.Push(ReleasePortalFixture.PushOf(repository, "dev"), host.WebhookToken));
             Assert.Equal(HttpStatusCode.Accepted, response.StatusCode);
             releaseId = (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("releaseId").GetGuid();
             var delivery = await dying.WithScopeAsync(services => services.GetRequiredService<PortalDbContext>().PushDeliveries.AsNoTracking()
@@ -48,7 +55,7 @@ public sealed class CrashRecoveryTests : IAsyncLifetime
         }
         var pipeline = host.Pipelines[EnvironmentKind.Dev];
 
-        await using var restarted = await PortalHost.StartAsync(connectionString, ReleasePortalFixture.Settings(emulator, runJobServer: true));
+        await using var restarted = await PortalHost.StartAsync(connectionString, ReleasePortalFixture.Settings(emulator, gitLab, runJobServer: true));
         var release = await ReleasePortalFixture.WaitForReleaseAsync(restarted, releaseId, r => r.PipelineExecutionId is not null, "started");
 
         var pipelines = (IPipelines)restarted.Services.GetService(typeof(IPipelines))!;
@@ -59,15 +66,14 @@ public sealed class CrashRecoveryTests : IAsyncLifetime
     [Fact]
     public async Task A_start_that_reached_AWS_but_was_never_recorded_is_not_started_a_second_time()
     {
-        var projectId = WebhookPortalFixture.NewProjectId();
         TestHost host;
         Guid releaseId;
         string lostExecutionId;
-        await using (var dying = await PortalHost.StartAsync(connectionString, ReleasePortalFixture.Settings(emulator, runJobServer: false)))
+        await using (var dying = await PortalHost.StartAsync(connectionString, ReleasePortalFixture.Settings(emulator, gitLab, runJobServer: false)))
         {
-            host = await ReleasePortalFixture.CreateHostWithPipelinesAsync(dying, projectId);
+            (host, var repository) = await ReleasePortalFixture.CreateHostWithPipelinesAsync(dying, gitLab);
             using var gitlab = dying.CreateClient();
-            var response = await gitlab.SendAsync(GitLabSender.Push(GitLabPayloads.Push("refs/heads/dev", projectId), host.WebhookToken));
+            var response = await gitlab.SendAsync(GitLabSender.Push(ReleasePortalFixture.PushOf(repository, "dev"), host.WebhookToken));
             releaseId = (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("releaseId").GetGuid();
             // What a starter does before it records the answer: it makes the release, AWS starts the execution, the portal dies.
             await dying.WithScopeAsync(services => WebhookPortalFixture.MakeReleasesAsync(services, 10));
@@ -80,7 +86,7 @@ public sealed class CrashRecoveryTests : IAsyncLifetime
             });
         }
 
-        await using var restarted = await PortalHost.StartAsync(connectionString, ReleasePortalFixture.Settings(emulator, runJobServer: true));
+        await using var restarted = await PortalHost.StartAsync(connectionString, ReleasePortalFixture.Settings(emulator, gitLab, runJobServer: true));
         var started = await ReleasePortalFixture.WaitForReleaseAsync(restarted, releaseId, r => r.PipelineExecutionId is not null, "started");
 
         Assert.Equal(lostExecutionId, started.PipelineExecutionId);

@@ -1,12 +1,16 @@
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
+using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
+using Portal.Aws.CodePipeline;
 using Portal.AwsEmulator.Faults;
+using Portal.Data;
 using Portal.Data.Audit;
 using Portal.Data.Entities;
-using Portal.Provisioning.Aws;
-using Portal.Provisioning.Releases;
+using Portal.Releases;
+using Portal.Releases.Starting;
+using Portal.Releases.Sync;
 using Portal.Tests.Support;
 using Portal.Tests.Support.GitLab;
 
@@ -15,7 +19,6 @@ namespace Portal.Web.Tests.Webhooks;
 /// <summary>From a GitLab push to CodePipeline at the emulator: exactly one execution per accepted delivery, retries, state sync.</summary>
 public sealed class ReleasePipelineTests(ReleasePortalFixture fixture) : IClassFixture<ReleasePortalFixture>, IAsyncLifetime
 {
-    private const string After = "da1560886d4f094c3e6c9ef40349f7d38b5d27d7";
     private readonly HttpClient gitlab = fixture.Portal.CreateClient();
 
     public Task InitializeAsync() => Task.CompletedTask;
@@ -25,10 +28,10 @@ public sealed class ReleasePipelineTests(ReleasePortalFixture fixture) : IClassF
     [Fact]
     public async Task An_accepted_push_starts_exactly_one_execution_with_the_commit_as_variables()
     {
-        var projectId = WebhookPortalFixture.NewProjectId();
-        var host = await fixture.CreateHostWithPipelinesAsync(projectId);
+        var (host, repository) = await fixture.CreateHostWithPipelinesAsync();
         var key = Guid.NewGuid().ToString();
-        var body = GitLabPayloads.Push("refs/heads/dev", projectId);
+        var after = repository.Commit("dev", "fixed readme", ("README.md", "fixed\n"));
+        var body = ReleasePortalFixture.PushOf(repository, "dev", after);
 
         var releaseId = await AcceptedAsync(await gitlab.SendAsync(GitLabSender.Delivery(body, host.WebhookToken, key, Guid.NewGuid().ToString())));
         var release = await fixture.WaitForReleaseAsync(releaseId, r => r.PipelineExecutionId is not null, "started");
@@ -40,7 +43,7 @@ public sealed class ReleasePipelineTests(ReleasePortalFixture fixture) : IClassF
         Assert.Equal(release.PipelineExecutionId, execution.PipelineExecutionId);
         Assert.Equal("StartPipelineExecution", execution.TriggerType);
         var detail = await fixture.Pipelines.GetExecutionAsync(host.Pipelines[EnvironmentKind.Dev], execution.PipelineExecutionId);
-        Assert.Equal(After, detail.Variables[PipelineVariables.CommitId]);
+        Assert.Equal(after, detail.Variables[PipelineVariables.CommitId]);
         Assert.Equal("dev", detail.Variables[PipelineVariables.Branch]);
         Assert.Equal("jsmith", detail.Variables[PipelineVariables.Author]);
         Assert.Equal("fixed readme", detail.Variables[PipelineVariables.Message]);
@@ -49,12 +52,33 @@ public sealed class ReleasePipelineTests(ReleasePortalFixture fixture) : IClassF
     }
 
     [Fact]
+    public async Task A_push_held_while_the_environment_was_updating_starts_by_itself_once_it_is_Active()
+    {
+        var (host, repository) = await fixture.CreateHostWithPipelinesAsync();
+        await SetDevStateAsync(host, EnvironmentState.Updating);
+
+        var after = repository.Commit("dev", "while updating", ("README.md", "held\n"));
+        var held = await gitlab.SendAsync(GitLabSender.Push(ReleasePortalFixture.PushOf(repository, "dev", after), host.WebhookToken));
+        Assert.Equal("held", (await held.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("status").GetString());
+        // Only the environment's state changes, as the provisioning journey writes it; nobody tells the release side.
+        await SetDevStateAsync(host, EnvironmentState.Active);
+
+        var executions = await Poll.UntilAsync(() => fixture.ExecutionsAsync(host.Pipelines[EnvironmentKind.Dev]), found => found.Count > 0,
+            TimeSpan.FromSeconds(30), "the held push to start its pipeline", found => $"{found.Count} executions");
+        Assert.Single(executions);
+    }
+
+    private Task<int> SetDevStateAsync(TestHost host, EnvironmentState state) => fixture.Portal.WithScopeAsync(services =>
+        services.GetRequiredService<Portal.Data.PortalDbContext>().HostEnvironments
+            .Where(e => e.Id == host.Environments[EnvironmentKind.Dev])
+            .ExecuteUpdateAsync(set => set.SetProperty(e => e.State, state)));
+
+    [Fact]
     public async Task Many_pushes_some_sent_twice_at_once_start_one_execution_each()
     {
-        var projectId = WebhookPortalFixture.NewProjectId();
-        var host = await fixture.CreateHostWithPipelinesAsync(projectId);
-        var deliveries = Enumerable.Range(0, 8).Select(i => (Key: Guid.NewGuid().ToString(),
-            Body: GitLabPayloads.Push("refs/heads/staging", projectId, after: $"{i:x2}".PadRight(40, 'a')))).ToList();
+        var (host, repository) = await fixture.CreateHostWithPipelinesAsync();
+        var commits = Enumerable.Range(0, 8).Select(i => repository.Commit("staging", $"change {i}", ($"change-{i}.txt", $"{i}\n"))).ToList();
+        var deliveries = commits.Select(after => (Key: Guid.NewGuid().ToString(), Body: ReleasePortalFixture.PushOf(repository, "staging", after))).ToList();
 
         var responses = await Task.WhenAll(deliveries.Concat(deliveries).Select(d =>
             fixture.Portal.CreateClient().SendAsync(GitLabSender.Delivery(d.Body, host.WebhookToken, d.Key, Guid.NewGuid().ToString()))));
@@ -67,24 +91,23 @@ public sealed class ReleasePipelineTests(ReleasePortalFixture fixture) : IClassF
         await Task.Delay(300);
         var executions = await fixture.ExecutionsAsync(host.Pipelines[EnvironmentKind.Staging]);
         Assert.Equal(8, executions.Count);
-        var commits = new List<string>();
+        var started = new List<string>();
         foreach (var execution in executions)
-            commits.Add((await fixture.Pipelines.GetExecutionAsync(host.Pipelines[EnvironmentKind.Staging], execution.PipelineExecutionId))
+            started.Add((await fixture.Pipelines.GetExecutionAsync(host.Pipelines[EnvironmentKind.Staging], execution.PipelineExecutionId))
                 .Variables[PipelineVariables.CommitId]);
-        Assert.Equal(deliveries.Select(d => $"{deliveries.IndexOf(d):x2}".PadRight(40, 'a')).Order(), commits.Order());
+        Assert.Equal(commits.Order(), started.Order());
     }
 
     [Fact]
     public async Task Throttling_is_retried_until_the_pipeline_starts_once()
     {
-        var projectId = WebhookPortalFixture.NewProjectId();
-        var host = await fixture.CreateHostWithPipelinesAsync(projectId);
+        var (host, repository) = await fixture.CreateHostWithPipelinesAsync();
         await fixture.Emulator.AddFaultsAsync(new FaultSettings
         {
             Operations = [new OperationFault { Operation = "codepipeline:StartPipelineExecution", ThrottleRate = 1, Times = 2 }],
         });
 
-        var releaseId = await AcceptedAsync(await gitlab.SendAsync(GitLabSender.Push(GitLabPayloads.Push("refs/heads/dev", projectId), host.WebhookToken)));
+        var releaseId = await AcceptedAsync(await gitlab.SendAsync(GitLabSender.Push(ReleasePortalFixture.PushOf(repository, "dev"), host.WebhookToken)));
         var release = await fixture.WaitForReleaseAsync(releaseId, r => r.PipelineExecutionId is not null, "started");
 
         Assert.Equal(3, release.StartAttempts);
@@ -95,15 +118,14 @@ public sealed class ReleasePipelineTests(ReleasePortalFixture fixture) : IClassF
     [Fact]
     public async Task When_retries_run_out_the_release_fails_with_AWS_reason_and_a_retry_starts_it_once()
     {
-        var projectId = WebhookPortalFixture.NewProjectId();
-        var host = await fixture.CreateHostWithPipelinesAsync(projectId);
+        var (host, repository) = await fixture.CreateHostWithPipelinesAsync();
         var pipeline = host.Pipelines[EnvironmentKind.Dev];
         await fixture.Emulator.AddFaultsAsync(new FaultSettings
         {
             Operations = [new OperationFault { Operation = "codepipeline:StartPipelineExecution", ThrottleRate = 1 }],
         });
 
-        var releaseId = await AcceptedAsync(await gitlab.SendAsync(GitLabSender.Push(GitLabPayloads.Push("refs/heads/dev", projectId), host.WebhookToken)));
+        var releaseId = await AcceptedAsync(await gitlab.SendAsync(GitLabSender.Push(ReleasePortalFixture.PushOf(repository, "dev"), host.WebhookToken)));
         var failed = await fixture.WaitForReleaseAsync(releaseId, r => r.State == ReleaseState.Failed, "Failed");
 
         Assert.Equal(4, failed.StartAttempts);
@@ -116,20 +138,21 @@ public sealed class ReleasePipelineTests(ReleasePortalFixture fixture) : IClassF
         var result = await RetryAsync(releaseId);
         var started = await fixture.WaitForReleaseAsync(releaseId, r => r.PipelineExecutionId is not null, "started");
 
-        Assert.Equal(RetryReleaseResult.Queued, result);
+        Assert.Equal(ActionOutcome.Done, result);
         Assert.Equal(failed.ClientRequestToken, started.ClientRequestToken); // AWS never started one: the same token is safe.
         Assert.Equal(DeliveryStatus.Started, started.PushDelivery!.Status);
         Assert.Single(await fixture.ExecutionsAsync(pipeline));
-        Assert.Equal(RetryReleaseResult.NotFailed, await RetryAsync(releaseId));
+        Assert.Equal(ActionOutcome.Conflict, await RetryAsync(releaseId));
     }
 
     [Fact]
     public async Task A_missing_pipeline_fails_the_release_at_once_with_AWS_reason()
     {
-        var projectId = WebhookPortalFixture.NewProjectId();
-        var host = await fixture.Portal.CreateHostAsync(projectId, "mike/diaspora"); // No pipelines created at the emulator.
+        var repository = await Portal.Tests.Support.GitLabStandIn.GitLabRepository.CreateAsync(fixture.GitLab, "dev");
+        // No pipelines created at the emulator.
+        var host = await fixture.Portal.CreateHostAsync(repository.ProjectId, repository.Path, gitLabToken: repository.Token);
 
-        var releaseId = await AcceptedAsync(await gitlab.SendAsync(GitLabSender.Push(GitLabPayloads.Push("refs/heads/dev", projectId), host.WebhookToken)));
+        var releaseId = await AcceptedAsync(await gitlab.SendAsync(GitLabSender.Push(ReleasePortalFixture.PushOf(repository, "dev"), host.WebhookToken)));
         var failed = await fixture.WaitForReleaseAsync(releaseId, r => r.State == ReleaseState.Failed, "Failed");
 
         Assert.Equal(1, failed.StartAttempts);
@@ -140,10 +163,9 @@ public sealed class ReleasePipelineTests(ReleasePortalFixture fixture) : IClassF
     [Fact]
     public async Task State_sync_follows_the_stages_the_pending_approval_and_the_success()
     {
-        var projectId = WebhookPortalFixture.NewProjectId();
-        var host = await fixture.CreateHostWithPipelinesAsync(projectId);
+        var (host, repository) = await fixture.CreateHostWithPipelinesAsync();
 
-        var releaseId = await AcceptedAsync(await gitlab.SendAsync(GitLabSender.Push(GitLabPayloads.Push("refs/heads/master", projectId), host.WebhookToken)));
+        var releaseId = await AcceptedAsync(await gitlab.SendAsync(GitLabSender.Push(ReleasePortalFixture.PushOf(repository, "master"), host.WebhookToken)));
         // The recurring sync (every second here) finds the execution waiting at the production approval.
         var waiting = await fixture.WaitForReleaseAsync(releaseId, r => r.State == ReleaseState.WaitingForApproval, "WaitingForApproval");
 
@@ -169,11 +191,10 @@ public sealed class ReleasePipelineTests(ReleasePortalFixture fixture) : IClassF
     [Fact]
     public async Task Syncs_running_at_once_save_each_stage_once_and_none_fails()
     {
-        var projectId = WebhookPortalFixture.NewProjectId();
-        var host = await fixture.CreateHostWithPipelinesAsync(projectId);
+        var (host, repository) = await fixture.CreateHostWithPipelinesAsync();
         var environment = host.Environments[EnvironmentKind.Production];
 
-        var releaseId = await AcceptedAsync(await gitlab.SendAsync(GitLabSender.Push(GitLabPayloads.Push("refs/heads/master", projectId), host.WebhookToken)));
+        var releaseId = await AcceptedAsync(await gitlab.SendAsync(GitLabSender.Push(ReleasePortalFixture.PushOf(repository, "master"), host.WebhookToken)));
         await fixture.WaitForReleaseAsync(releaseId, r => r.PipelineExecutionId is not null, "started");
         // Operators deciding, pages refreshing and the recurring sync all sync at once while the execution finds its stages.
         for (var round = 0; round < 10; round++)
@@ -191,21 +212,20 @@ public sealed class ReleasePipelineTests(ReleasePortalFixture fixture) : IClassF
     [Fact]
     public async Task A_failed_action_fails_the_release_and_a_retry_runs_the_commit_again_under_a_new_token()
     {
-        var projectId = WebhookPortalFixture.NewProjectId();
-        var host = await fixture.CreateHostWithPipelinesAsync(projectId);
+        var (host, repository) = await fixture.CreateHostWithPipelinesAsync();
         var pipeline = host.Pipelines[EnvironmentKind.Staging];
         await fixture.Emulator.AddFaultsAsync(new FaultSettings
         {
             Actions = [new ActionFault { PipelineName = pipeline, StageName = "Build", Code = "JobFailed", Message = "npm test: 3 failing", Times = 1 }],
         });
 
-        var releaseId = await AcceptedAsync(await gitlab.SendAsync(GitLabSender.Push(GitLabPayloads.Push("refs/heads/staging", projectId), host.WebhookToken)));
+        var releaseId = await AcceptedAsync(await gitlab.SendAsync(GitLabSender.Push(ReleasePortalFixture.PushOf(repository, "staging"), host.WebhookToken)));
         var failed = await WaitWithRefreshAsync(host.Environments[EnvironmentKind.Staging], releaseId, r => r.State == ReleaseState.Failed, "Failed");
 
         Assert.Contains("npm test: 3 failing", string.Join(" ", failed.StateReason, failed.Stages.Single(s => s.Name == "Build").Summary));
         Assert.Equal("Failed", failed.Stages.Single(s => s.Name == "Build").Status);
 
-        Assert.Equal(RetryReleaseResult.Queued, await RetryAsync(releaseId));
+        Assert.Equal(ActionOutcome.Done, await RetryAsync(releaseId));
         var rerun = await WaitWithRefreshAsync(host.Environments[EnvironmentKind.Staging], releaseId, r => r.State == ReleaseState.Succeeded, "Succeeded");
 
         Assert.Equal(failed.ClientRequestToken + "-r1", rerun.ClientRequestToken);
@@ -216,8 +236,8 @@ public sealed class ReleasePipelineTests(ReleasePortalFixture fixture) : IClassF
     private Task<Release> WaitWithRefreshAsync(Guid environmentId, Guid releaseId, Func<Release, bool> condition, string what) =>
         ReleasePortalFixture.SyncUntilAsync(fixture.Portal, environmentId, releaseId, condition, what, TimeSpan.FromSeconds(30));
 
-    private Task<RetryReleaseResult> RetryAsync(Guid releaseId) => fixture.Portal.WithScopeAsync(services =>
-        services.GetRequiredService<ReleaseService>().RetryReleaseAsync(releaseId, new Actor(null, "operator@example.test"), default));
+    private async Task<ActionOutcome> RetryAsync(Guid releaseId) => (await fixture.Portal.WithScopeAsync(services =>
+        services.GetRequiredService<ReleaseActions>().RetryAsync(releaseId, new Actor(null, "operator@example.test"), default))).Outcome;
 
     private static async Task<Guid> AcceptedAsync(HttpResponseMessage response)
     {

@@ -1,35 +1,43 @@
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
+using Portal.Aws.CloudFormation;
+using Portal.Aws.CodePipeline;
 using Portal.Data;
 using Portal.Data.Entities;
-using Portal.Provisioning.Aws;
-using Portal.Provisioning.Releases;
+using Portal.Releases.Sync;
 using Portal.Tests.Support;
+using Portal.Tests.Support.GitLab;
+using Portal.Tests.Support.GitLabStandIn;
 
 namespace Portal.Web.Tests.Webhooks;
 
 /// <summary>
-/// The portal with its release starters and state sync, talking to the AWS emulator over real HTTP. The AWS client
-/// makes one attempt per call so that the portal's own retries (with short delays here) are what a fault exercises.
+/// The portal with its release starters and state sync, talking to the AWS emulator and the GitLab stand-in over real
+/// HTTP. The AWS client makes one attempt per call so that the portal's own retries (with short delays here) are what
+/// a fault exercises. Hosts release from real repositories at the stand-in: every push is of a real commit.
 /// </summary>
 public sealed class ReleasePortalFixture : IAsyncLifetime
 {
     public EmulatorHost Emulator { get; private set; } = null!;
+    public StandInHost GitLab { get; private set; } = null!;
     public PortalHost Portal { get; private set; } = null!;
     public string ConnectionString { get; private set; } = null!;
 
     public async Task InitializeAsync()
     {
         Emulator = await EmulatorHost.StartAsync();
+        await EmulatorPipelines.SeedAsync(Emulator);
+        GitLab = await StandInHost.StartAsync();
         ConnectionString = await PostgresCluster.Shared.CreateDatabaseAsync("release");
         Portal = await StartPortalAsync(runJobServer: true);
     }
 
-    public Task<PortalHost> StartPortalAsync(bool runJobServer) => PortalHost.StartAsync(ConnectionString, Settings(Emulator, runJobServer));
+    public Task<PortalHost> StartPortalAsync(bool runJobServer) => PortalHost.StartAsync(ConnectionString, Settings(Emulator, GitLab, runJobServer));
 
-    public static Dictionary<string, string?> Settings(EmulatorHost emulator, bool runJobServer) => new()
+    public static Dictionary<string, string?> Settings(EmulatorHost emulator, StandInHost gitLab, bool runJobServer) => new()
     {
         ["Aws:ServiceUrl"] = emulator.BaseUrl.ToString(),
+        ["GitLab:Url"] = gitLab.BaseUrl.ToString(),
         ["Aws:MaxAttempts"] = "1",
         ["Jobs:RunServer"] = runJobServer ? "true" : "false",
         ["Releases:StartPollInterval"] = "00:00:00.100",
@@ -37,27 +45,40 @@ public sealed class ReleasePortalFixture : IAsyncLifetime
         ["Releases:RetryMaxDelay"] = "00:00:00.200",
         ["Releases:MaxStartAttempts"] = "4",
         ["Releases:SyncIntervalSeconds"] = "1",
+        ["Releases:SyncIdlePollInterval"] = "00:00:01",
         ["Webhooks:RateLimitBurst"] = "100000",
         ["Webhooks:RateLimitPerSecond"] = "100000",
+        ["Webhooks:RefusedRateLimitBurst"] = "100000",
+        ["Webhooks:RefusedRateLimitPerSecond"] = "100000",
     };
 
     public async Task DisposeAsync()
     {
         await Portal.DisposeAsync();
         await Emulator.DisposeAsync();
+        await GitLab.DisposeAsync();
     }
 
-    /// <summary>A host whose environments' pipelines exist at the emulator (production with its manual approval).</summary>
-    public Task<TestHost> CreateHostWithPipelinesAsync(long projectId) => CreateHostWithPipelinesAsync(Portal, projectId);
+    /// <summary>
+    /// A host whose environments' pipelines exist at the emulator (production with its manual approval), releasing from a
+    /// new repository at the stand-in whose dev, staging and master branches hold the first commit.
+    /// </summary>
+    public Task<(TestHost Host, GitLabRepository Repository)> CreateHostWithPipelinesAsync() => CreateHostWithPipelinesAsync(Portal, GitLab);
 
-    public static async Task<TestHost> CreateHostWithPipelinesAsync(PortalHost portal, long projectId)
+    public static async Task<(TestHost Host, GitLabRepository Repository)> CreateHostWithPipelinesAsync(PortalHost portal, StandInHost gitLab)
     {
-        var host = await portal.CreateHostAsync(projectId, "mike/diaspora");
+        var repository = await GitLabRepository.CreateAsync(gitLab, "dev", "staging", "master");
+        var host = await portal.CreateHostAsync(repository.ProjectId, repository.Path, gitLabToken: repository.Token);
         var cloudFormation = portal.Services.GetRequiredService<ICloudFormation>();
         foreach (var (kind, pipeline) in host.Pipelines)
             await EmulatorPipelines.CreateAsync(cloudFormation, pipeline, withApproval: kind == EnvironmentKind.Production);
-        return host;
+        return (host, repository);
     }
+
+    /// <summary>GitLab's push hook body for a new commit pushed to the branch (or for <paramref name="after"/>, already pushed).</summary>
+    public static string PushOf(GitLabRepository repository, string branch, string? after = null) =>
+        GitLabPayloads.Push($"refs/heads/{branch}", repository.ProjectId, repository.Path,
+            after: after ?? repository.Commit(branch, $"Change {Guid.NewGuid():N}", ($"changes/{Guid.NewGuid():N}.txt", "changed\n")));
 
     public IPipelines Pipelines => Portal.Services.GetRequiredService<IPipelines>();
 

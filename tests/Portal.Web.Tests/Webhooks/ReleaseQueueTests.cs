@@ -1,10 +1,12 @@
+using System.Globalization;
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
 using Microsoft.Extensions.DependencyInjection;
 using Portal.Data.Entities;
-using Portal.Provisioning.Hosts;
-using Portal.Provisioning.Releases;
+using Portal.Data.Views;
+using Portal.Releases;
+using Portal.Releases.Starting;
 using Portal.Tests.Support;
 using Portal.Tests.Support.GitLab;
 
@@ -23,7 +25,7 @@ public sealed class ReleaseQueueTests(WebhookPortalFixture fixture) : IClassFixt
         var told = new List<Guid>();
         for (var n = 0; n < 40; n++)
         {
-            var commit = n.ToString("x").PadLeft(40, 'a');
+            var commit = n.ToString("x", CultureInfo.InvariantCulture).PadLeft(40, 'a');
             using var response = await gitlab.SendAsync(GitLabSender.Push(GitLabPayloads.Push("refs/heads/dev", projectId, after: commit), host.WebhookToken));
             Assert.Equal(HttpStatusCode.Accepted, response.StatusCode);
             told.Add((await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("releaseId").GetGuid());
@@ -78,5 +80,5 @@ public sealed class ReleaseQueueTests(WebhookPortalFixture fixture) : IClassFixt
 
     private async Task<ResultPage<ReleaseSummary>> ReleasesAsync(TestHost host, EnvironmentKind? environment, int page, int pageSize = 2) =>
         (await fixture.Portal.WithScopeAsync(services =>
-            services.GetRequiredService<HostQueries>().ReleasesAsync(host.CustomerId, host.Name, environment, page, pageSize)))!;
+            services.GetRequiredService<ReleaseQueries>().ReleasesAsync(host.CustomerId, host.Name, environment, page, pageSize)))!;
 }

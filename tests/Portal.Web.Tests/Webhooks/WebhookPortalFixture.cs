@@ -2,7 +2,7 @@ using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using Portal.Data;
 using Portal.Data.Entities;
-using Portal.Provisioning.Releases;
+using Portal.Releases.Starting;
 using Portal.Tests.Support;
 
 namespace Portal.Web.Tests.Webhooks;
@@ -12,6 +12,8 @@ public sealed class WebhookPortalFixture : IAsyncLifetime
 {
     public PortalHost Portal { get; private set; } = null!;
 
+    public static readonly string SigningKey = Convert.ToBase64String(Enumerable.Range(1, 32).Select(i => (byte)i).ToArray());
+
     public async Task InitializeAsync()
     {
         var connectionString = await PostgresCluster.Shared.CreateDatabaseAsync("webhook");
@@ -19,7 +21,10 @@ public sealed class WebhookPortalFixture : IAsyncLifetime
         {
             ["Webhooks:RateLimitBurst"] = "100000",
             ["Webhooks:RateLimitPerSecond"] = "100000",
+            ["Webhooks:RefusedRateLimitBurst"] = "100000",
+            ["Webhooks:RefusedRateLimitPerSecond"] = "100000",
             ["Releases:StartWorkers"] = "0",
+            ["Webhooks:SigningKey"] = SigningKey,
         });
     }
 
@@ -42,11 +47,23 @@ public sealed class WebhookPortalFixture : IAsyncLifetime
     {
         var db = services.GetRequiredService<PortalDbContext>();
         await using var transaction = await db.Database.BeginTransactionAsync();
-        var made = await services.GetRequiredService<ReleaseQueue>().TakeAsync(max, CancellationToken.None);
+        var made = await services.GetRequiredService<ReleaseQueue>().TakeAsync(db, max, CancellationToken.None);
         await db.SaveChangesAsync();
         await transaction.CommitAsync();
         return made.Count;
     }
+
+    /// <summary>What a release starter does at every poll: accepts the held pushes whose environment is Active now.</summary>
+    public Task<int> ReleaseHeldAsync() =>
+        Portal.WithScopeAsync(services => services.GetRequiredService<ReleaseQueue>().ReleaseHeldAsync(CancellationToken.None));
+
+    /// <summary>Sets the state of every environment of the host (and the host's), as the provisioning jobs would.</summary>
+    public Task<int> SetStateAsync(Guid hostId, HostState hostState, EnvironmentState environmentState) => Portal.WithScopeAsync(async services =>
+    {
+        var db = services.GetRequiredService<PortalDbContext>();
+        await db.Hosts.Where(h => h.Id == hostId).ExecuteUpdateAsync(set => set.SetProperty(h => h.State, hostState));
+        return await db.HostEnvironments.Where(e => e.HostId == hostId).ExecuteUpdateAsync(set => set.SetProperty(e => e.State, environmentState));
+    });
 
     public Task<List<AuditEntry>> AuditAsync(Guid hostId) => Portal.WithScopeAsync(services =>
         services.GetRequiredService<PortalDbContext>().AuditEntries.AsNoTracking().Where(a => a.HostId == hostId).ToListAsync());

@@ -3,8 +3,9 @@ using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using Portal.Data;
 using Portal.Data.Entities;
+using Portal.Data.Notifications;
 using Portal.Data.Security;
-using Portal.Provisioning.Webhooks;
+using Portal.Releases.Webhooks;
 using Portal.Tests.Support;
 using Portal.Tests.Support.GitLab;
 
@@ -63,7 +64,7 @@ public sealed class WebhookRoutingTests(WebhookPortalFixture fixture) : IClassFi
 
         await SqlAsync($"""
             SELECT pg_terminate_backend(pid) FROM pg_stat_activity
-            WHERE application_name = '{WebhookListenerConnection.ApplicationName}' AND datname = current_database()
+            WHERE application_name = '{NotificationListenerConnection.ApplicationName}' AND datname = current_database()
             """);
         await SqlAsync($"""UPDATE "HostEnvironments" SET "Branch" = 'hotfix' WHERE "Id" = '{host.Environments[EnvironmentKind.Production]}'""");
 

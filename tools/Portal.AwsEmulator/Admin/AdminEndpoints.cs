@@ -1,10 +1,12 @@
+using Portal.AwsEmulator.CertificateManager;
 using Portal.AwsEmulator.Faults;
+using Portal.AwsEmulator.Protocol;
 using Portal.AwsEmulator.State;
 
 namespace Portal.AwsEmulator.Admin;
 
 /// <summary>
-/// The emulator's own endpoints under /_emulator: faults, delays, statistics, seeding and reset. They are for tests
+/// The emulator's own endpoints under /_emulator: faults, delays, the clock's skew, statistics, seeding and reset. They are for tests
 /// and demos and are not signed like AWS calls.
 /// </summary>
 public static class AdminEndpoints
@@ -32,6 +34,13 @@ public static class AdminEndpoints
             return timings.Snapshot();
         });
 
+        admin.MapGet("/clock", (EmulatorClock clock) => new ClockSettings(clock.Skew, clock.Now));
+        admin.MapPut("/clock", (ClockSettings settings, EmulatorClock clock) =>
+        {
+            clock.Skew = settings.Skew ?? TimeSpan.Zero;
+            return new ClockSettings(clock.Skew, clock.Now);
+        });
+
         admin.MapGet("/stats", (OperationStats stats) => stats.Snapshot());
         admin.MapDelete("/stats", (OperationStats stats) =>
         {
@@ -39,21 +48,43 @@ public static class AdminEndpoints
             return Results.NoContent();
         });
 
-        admin.MapPost("/seed/listeners", (SeedListener listener, Seeder seeder) =>
+        admin.MapPost("/seed/listeners", (SeedListener listener, Seeder seeder) => Refusable(() =>
         {
             var seeded = seeder.SeedListener(listener);
             return Results.Ok(new { listenerArn = seeded.Arn, loadBalancerArn = seeded.LoadBalancerArn });
+        }));
+        admin.MapPost("/seed/certificates", (SeedCertificate certificate, Seeder seeder) =>
+            Refusable(() => Results.Ok(new { certificateArn = seeder.SeedCertificate(certificate).Arn })));
+
+        admin.MapPost("/seed/buckets", (SeedBucket bucket, Seeder seeder) =>
+        {
+            seeder.SeedBucket(bucket);
+            return Results.NoContent();
         });
 
-        admin.MapPost("/reset", (EmulatorState state, FaultRules faults, OperationStats stats, Seeder seeder) =>
+        admin.MapPost("/reset", (EmulatorState state, FaultRules faults, OperationStats stats, EmulatorClock clock, Seeder seeder) =>
         {
             state.Reset();
             faults.Clear();
             stats.Reset();
+            clock.Skew = TimeSpan.Zero;
             seeder.SeedConfigured();
             return Results.NoContent();
         });
 
         admin.MapGet("/state", (EmulatorState state) => Results.Text(state.Save().ToJsonString(), "application/json"));
+    }
+
+    /// <summary>Bad seeding input is a 400 with the reason, never a 500.</summary>
+    private static IResult Refusable(Func<IResult> seed)
+    {
+        try
+        {
+            return seed();
+        }
+        catch (AwsServiceException error)
+        {
+            return Results.BadRequest(new { code = error.Code, message = error.Message });
+        }
     }
 }

@@ -26,6 +26,7 @@ public sealed class ChangeSetCommands(EmulatorState state, StackCommands stacks,
             throw AwsServiceException.Validation($"ChangeSetType {type} is not supported by the emulator (CREATE or UPDATE).");
         var clientToken = input.String("ClientToken");
         var stackInput = StackInput.Read(input);
+        var role = StackRole.Read(input, region.AccountId);
         var stack = region.Stacks.Read(s => StackLookup.Find(s, stackName));
         if (stack?.ChangeSets.FirstOrDefault(c => c.ChangeSetName == name) is { } known)
             return clientToken is not null && known.ClientToken == clientToken
@@ -56,6 +57,7 @@ public sealed class ChangeSetCommands(EmulatorState state, StackCommands stacks,
             Capabilities = [.. stackInput.Capabilities],
             NotificationArns = [.. stackInput.NotificationArns ?? stack?.NotificationArns ?? []],
             ClientToken = clientToken,
+            RoleArn = role,
         };
         region.Stacks.Write(all =>
         {
@@ -137,7 +139,7 @@ public sealed class ChangeSetCommands(EmulatorState state, StackCommands stacks,
         });
         if (changeSet.ChangeSetType == "UPDATE")
         {
-            stacks.StartUpdate(region, stack.StackId, deployment, stackInput, changeSet.Tags, token, changeSet.ChangeSetId);
+            stacks.StartUpdate(region, stack.StackId, deployment, stackInput, changeSet.Tags, token, changeSet.ChangeSetId, changeSet.RoleArn);
             return [];
         }
         region.Stacks.Change(stack.StackId, s =>
@@ -146,6 +148,7 @@ public sealed class ChangeSetCommands(EmulatorState state, StackCommands stacks,
                 throw AwsServiceException.Validation($"Stack:{s.StackId} is in {s.Status} state and can not be updated.");
             (s.TemplateBody, s.Description, s.Parameters, s.Tags) = (deployment.TemplateBody, deployment.Template.Description, deployment.Parameters, [.. changeSet.Tags]);
             (s.Capabilities, s.NotificationArns, s.CreationTime) = ([.. changeSet.Capabilities], [.. changeSet.NotificationArns], DateTimeOffset.UtcNow);
+            s.RoleArn = changeSet.RoleArn ?? s.RoleArn;
             s.Operation = StackCommands.Operation("Create", deployment, token, "ROLLBACK");
             s.Operation.ChangeSetId = changeSet.ChangeSetId;
             StackEvents.SetStatus(s, StackStatuses.CreateInProgress, "User Initiated", token);

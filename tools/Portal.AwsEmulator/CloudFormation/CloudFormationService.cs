@@ -5,12 +5,12 @@ using Portal.AwsEmulator.State;
 namespace Portal.AwsEmulator.CloudFormation;
 
 /// <summary>CloudFormation (Query protocol, 2010-05-15): the stack, change set and template operations the portal uses.</summary>
-public sealed class CloudFormationService(EmulatorState state, StackCommands stacks, ChangeSetCommands changeSets) : IQueryService
+public sealed class CloudFormationService(EmulatorState state, StackCommands stacks, ChangeSetCommands changeSets, StackVisibility visibility) : IQueryService
 {
     private static readonly HashSet<string> Actions =
     [
         "CreateStack", "UpdateStack", "DeleteStack", "DescribeStacks", "DescribeStackEvents", "DescribeStackResources",
-        "CreateChangeSet", "DescribeChangeSet", "ExecuteChangeSet", "DeleteChangeSet", "ValidateTemplate",
+        "CreateChangeSet", "DescribeChangeSet", "ExecuteChangeSet", "DeleteChangeSet", "ValidateTemplate", "ContinueUpdateRollback",
     ];
 
     public string Name => "cloudformation";
@@ -28,8 +28,8 @@ public sealed class CloudFormationService(EmulatorState state, StackCommands sta
             "CreateStack" => stacks.Create(region, input),
             "UpdateStack" => stacks.Update(region, input),
             "DeleteStack" => NoResult(() => stacks.Delete(region, input)),
-            "DescribeStacks" => StackQueries.DescribeStacks(region, input),
-            "DescribeStackEvents" => StackQueries.DescribeStackEvents(region, input),
+            "DescribeStacks" => StackQueries.DescribeStacks(region, input, visibility),
+            "DescribeStackEvents" => StackQueries.DescribeStackEvents(region, input, visibility),
             "DescribeStackResources" => StackQueries.DescribeStackResources(region, input),
             "CreateChangeSet" => changeSets.Create(region, input),
             "DescribeChangeSet" => changeSets.Describe(region, input),
@@ -37,6 +37,8 @@ public sealed class CloudFormationService(EmulatorState state, StackCommands sta
             "ExecuteChangeSet" => changeSets.Execute(region, input),
             "DeleteChangeSet" => changeSets.Delete(region, input),
             "ValidateTemplate" => TemplateValidation.Validate(input),
+            // ContinueUpdateRollback answers an empty result element, like ExecuteChangeSet.
+            "ContinueUpdateRollback" => EmptyResult(() => stacks.ContinueUpdateRollback(region, input)),
             _ => throw new AwsServiceException("InvalidAction", $"The action {context.Operation} is not valid for this web service."),
         };
         return Task.FromResult<IEnumerable<XElement>?>(result);
@@ -46,5 +48,11 @@ public sealed class CloudFormationService(EmulatorState state, StackCommands sta
     {
         action();
         return null;
+    }
+
+    private static IEnumerable<XElement> EmptyResult(Action action)
+    {
+        action();
+        return [];
     }
 }

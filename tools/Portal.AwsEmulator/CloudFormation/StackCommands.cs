@@ -1,13 +1,14 @@
 using System.Xml.Linq;
 using Portal.AwsEmulator.CloudFormation.Stacks;
 using Portal.AwsEmulator.CloudFormation.Templates;
+using Portal.AwsEmulator.Faults;
 using Portal.AwsEmulator.Protocol;
 using Portal.AwsEmulator.State;
 
 namespace Portal.AwsEmulator.CloudFormation;
 
 /// <summary>CreateStack, UpdateStack and DeleteStack: checks as CloudFormation checks, then hands the work to the engine.</summary>
-public sealed class StackCommands(StackEngine engine)
+public sealed class StackCommands(StackEngine engine, FaultRules faults, StackVisibility visibility)
 {
     public IEnumerable<XElement> Create(RegionState region, QueryInput input)
     {
@@ -16,6 +17,7 @@ public sealed class StackCommands(StackEngine engine)
         var token = input.String("ClientRequestToken");
         var stackInput = StackInput.Read(input);
         var onFailure = OnFailure(input);
+        var role = StackRole.Read(input, region.AccountId);
         var existing = region.Stacks.Read(stacks => StackLookup.Find(stacks, name));
         if (existing is not null)
             return Repeated(existing, "Create", token) ? StackId(existing.StackId) : throw AlreadyExists(name);
@@ -37,7 +39,7 @@ public sealed class StackCommands(StackEngine engine)
                 Tags = [.. stackInput.Tags ?? []],
                 Capabilities = [.. stackInput.Capabilities],
                 NotificationArns = [.. stackInput.NotificationArns ?? []],
-                RoleArn = input.String("RoleARN"),
+                RoleArn = role,
                 DisableRollback = onFailure == "DO_NOTHING",
                 TimeoutInMinutes = input.Int("TimeoutInMinutes"),
                 EnableTerminationProtection = input.Bool("EnableTerminationProtection") ?? false,
@@ -49,6 +51,7 @@ public sealed class StackCommands(StackEngine engine)
             return true;
         });
         if (!created) throw AlreadyExists(name);
+        visibility.Hide(stackId, faults.ForNewStack(name));
         engine.StartCreate(region, stackId, deployment.Blueprint, token, onFailure);
         return StackId(stackId);
     }
@@ -58,6 +61,7 @@ public sealed class StackCommands(StackEngine engine)
         var name = input.Required("StackName");
         var token = input.String("ClientRequestToken");
         var stackInput = StackInput.Read(input);
+        var role = StackRole.Read(input, region.AccountId);
         var stack = region.Stacks.Read(stacks => StackLookup.RequireLive(stacks, name));
         if (Repeated(stack, "Update", token)) return StackId(stack.StackId);
         RequireUpdatable(stack);
@@ -66,12 +70,16 @@ public sealed class StackCommands(StackEngine engine)
         if (deployment.ChangesNothing(stack, tags))
             throw AwsServiceException.Validation("No updates are to be performed.");
         RequireSameTypes(stack, deployment.Blueprint);
-        StartUpdate(region, stack.StackId, deployment, stackInput, tags, token, changeSetId: null);
+        StartUpdate(region, stack.StackId, deployment, stackInput, tags, token, changeSetId: null, role);
         return StackId(stack.StackId);
     }
 
-    /// <summary>Marks the stack UPDATE_IN_PROGRESS with the new declaration and starts the engine (also for ExecuteChangeSet).</summary>
-    public void StartUpdate(RegionState region, string stackId, StackDeployment deployment, StackInput stackInput, IReadOnlyList<StackTag> tags, string? token, string? changeSetId)
+    /// <summary>
+    /// Marks the stack UPDATE_IN_PROGRESS with the new declaration and starts the engine (also for ExecuteChangeSet);
+    /// a role given becomes the stack's, without one the stack keeps the role it has.
+    /// </summary>
+    public void StartUpdate(RegionState region, string stackId, StackDeployment deployment, StackInput stackInput, IReadOnlyList<StackTag> tags, string? token,
+        string? changeSetId, string? role)
     {
         var before = region.Stacks.Change(stackId, stack =>
         {
@@ -82,6 +90,7 @@ public sealed class StackCommands(StackEngine engine)
             stack.Capabilities = [.. stackInput.Capabilities];
             if (stackInput.NotificationArns is { } arns) stack.NotificationArns = [.. arns];
             stack.LastUpdatedTime = DateTimeOffset.UtcNow;
+            stack.RoleArn = role ?? stack.RoleArn;
             stack.Operation = Operation("Update", deployment, token, "ROLLBACK");
             stack.Operation.ChangeSetId = changeSetId;
             Remember(stack, "Update", token);
@@ -96,6 +105,7 @@ public sealed class StackCommands(StackEngine engine)
         var name = input.Required("StackName");
         var token = input.String("ClientRequestToken");
         var retain = input.Strings("RetainResources").ToHashSet(StringComparer.Ordinal);
+        var role = StackRole.Read(input, region.AccountId);
         var start = region.Stacks.Write<(Start Kind, string StackId)>(stacks =>
         {
             // Deleting a stack that does not exist (or no longer does) succeeds, as in AWS.
@@ -103,11 +113,11 @@ public sealed class StackCommands(StackEngine engine)
             if (Repeated(stack, "Delete", token) || stack.Status == StackStatuses.DeleteInProgress) return (Start.Nothing, "");
             if (stack.EnableTerminationProtection)
                 throw AwsServiceException.Validation($"Stack [{stack.StackName}] cannot be deleted while TerminationProtection is enabled");
-            if (retain.Count > 0 && stack.Status != StackStatuses.DeleteFailed)
-                throw AwsServiceException.Validation($"Invalid operation on stack [{stack.StackId}]: RetainResources can only be specified when the stack is in the DELETE_FAILED state.");
+            if (retain.Count > 0) CheckRetainable(stack, retain);
             if (stack.IsInProgress && stack.Status is not (StackStatuses.CreateInProgress or StackStatuses.ReviewInProgress))
                 throw AwsServiceException.Validation($"Stack [{stack.StackId}] cannot be deleted while in status {stack.Status}");
             Remember(stack, "Delete", token);
+            stack.RoleArn = role ?? stack.RoleArn;
             var wasCreating = stack.Status == StackStatuses.CreateInProgress;
             stack.Operation = new StackOperationRecord { Kind = "Delete", ClientRequestToken = token, TemplateBody = stack.TemplateBody };
             StackEvents.SetStatus(stack, StackStatuses.DeleteInProgress, "User Initiated", token);
@@ -120,6 +130,51 @@ public sealed class StackCommands(StackEngine engine)
         else
             engine.StartDelete(region, stackId, token, retain);
     }
+
+    /// <summary>RetainResources only for a stack in DELETE_FAILED, naming resources it has that are not deleted.</summary>
+    private static void CheckRetainable(StackRecord stack, IReadOnlySet<string> retain)
+    {
+        if (stack.Status != StackStatuses.DeleteFailed)
+            throw AwsServiceException.Validation($"Invalid operation on stack {stack.StackId}. When you delete a stack, specify which resources to retain only when the stack is in the DELETE_FAILED state.");
+        if (retain.Any(id => stack.Resource(id) is not { } resource || resource.Status is StackStatuses.DeleteComplete or StackStatuses.DeleteSkipped))
+            throw AwsServiceException.Validation("The specified resources to retain must be in a valid state. Do not specify resources that are in the DELETE_COMPLETE state.");
+    }
+
+    /// <summary>
+    /// ContinueUpdateRollback: only for a stack in UPDATE_ROLLBACK_FAILED; ResourcesToSkip may name only resources
+    /// whose putting back failed, which are marked UPDATE_COMPLETE and left as they are. The rollback then goes on.
+    /// </summary>
+    public void ContinueUpdateRollback(RegionState region, QueryInput input)
+    {
+        var name = input.Required("StackName");
+        var token = input.String("ClientRequestToken");
+        var role = StackRole.Read(input, region.AccountId);
+        var skip = input.Strings("ResourcesToSkip").ToHashSet(StringComparer.Ordinal);
+        var stackId = region.Stacks.Write(stacks =>
+        {
+            var stack = StackLookup.RequireLive(stacks, name);
+            if (Repeated(stack, "ContinueUpdateRollback", token)) return null;
+            if (stack.Status != StackStatuses.UpdateRollbackFailed || stack.PendingRollback is not { } pending)
+                throw AwsServiceException.Validation($"ContinueUpdateRollback cannot be called from stack with {stack.Status} status");
+            var failed = pending.Revert.Select(r => r.LogicalId).ToHashSet(StringComparer.Ordinal);
+            if (skip.Where(id => !failed.Contains(id)).Order().ToList() is { Count: > 0 } wrong)
+                throw AwsServiceException.Validation(
+                    $"Cannot skip resource(s) [{string.Join(", ", wrong)}]: only resources in UPDATE_FAILED state because their rollback failed can be skipped");
+            Remember(stack, "ContinueUpdateRollback", token);
+            stack.RoleArn = role ?? stack.RoleArn;
+            StackEvents.SetStatus(stack, StackStatuses.UpdateRollbackInProgress, "User Initiated", token);
+            foreach (var resource in skip.Select(stack.Resource).OfType<StackResourceRecord>())
+            {
+                (resource.Status, resource.StatusReason, resource.Timestamp) = (StackStatuses.UpdateComplete, SkippedReason, DateTimeOffset.UtcNow);
+                stack.Events.Add(StackEvents.New(stack, resource.LogicalId, resource.PhysicalId, resource.Type, StackStatuses.UpdateComplete, SkippedReason, token));
+            }
+            pending.Revert.RemoveAll(r => skip.Contains(r.LogicalId));
+            return stack.StackId;
+        });
+        if (stackId is not null) engine.ContinueUpdateRollback(region, stackId, token);
+    }
+
+    private const string SkippedReason = "Resource skipped during UpdateRollback";
 
     public static StackIdentity Identity(RegionState region, StackRecord stack, StackInput input) =>
         new(region.Name, region.AccountId, stack.StackName, stack.StackId, input.NotificationArns ?? stack.NotificationArns);

@@ -13,14 +13,18 @@ public static class StackQueries
     private const int EventsPageSize = 100;
 
     /// <summary>One stack by name or id (a deleted one by id only), or every live stack.</summary>
-    public static IEnumerable<XElement> DescribeStacks(RegionState region, QueryInput input)
+    public static IEnumerable<XElement> DescribeStacks(RegionState region, QueryInput input, StackVisibility visibility)
     {
         var name = input.String("StackName");
         var token = input.String("NextToken");
         return region.Stacks.Read(stacks =>
         {
             if (name is not null)
-                return new[] { Members("Stacks", [CloudFormationXml.Stack(StackLookup.Require(stacks, name))]) };
+            {
+                var stack = StackLookup.Require(stacks, name);
+                visibility.Look(stack.StackId, name);
+                return new[] { Members("Stacks", [CloudFormationXml.Stack(stack)]) };
+            }
             var live = stacks.Where(s => !s.IsDeleted).ToList();
             var position = PageToken.Decode("stacks", token) ?? throw AwsServiceException.Validation("Invalid NextToken");
             var (page, next) = PageToken.Page(live, "stacks", position, StacksPageSize);
@@ -29,7 +33,7 @@ public static class StackQueries
     }
 
     /// <summary>Newest first; a page token counts from the oldest event, so pages stay stable while events are added.</summary>
-    public static IEnumerable<XElement> DescribeStackEvents(RegionState region, QueryInput input)
+    public static IEnumerable<XElement> DescribeStackEvents(RegionState region, QueryInput input, StackVisibility visibility)
     {
         var name = input.Required("StackName");
         var token = input.String("NextToken");
@@ -37,6 +41,7 @@ public static class StackQueries
         {
             // By id, a deleted stack's events are still there; by name only a live stack's.
             var stack = StackLookup.Find(stacks, name) ?? throw StackLookup.NotFound(name);
+            visibility.Look(stack.StackId, name);
             var listing = $"events:{stack.StackId}";
             var end = token is null ? stack.Events.Count : PageToken.Decode(listing, token) ?? throw AwsServiceException.Validation("Invalid NextToken");
             var start = Math.Max(0, end - EventsPageSize);

@@ -13,7 +13,7 @@ public sealed class CodePipelineService(EmulatorState state, PipelineRunner runn
     private static readonly HashSet<string> Operations =
     [
         "StartPipelineExecution", "GetPipelineState", "GetPipelineExecution", "ListPipelineExecutions",
-        "PutApprovalResult", "StopPipelineExecution", "RetryStageExecution",
+        "PutApprovalResult", "StopPipelineExecution", "RetryStageExecution", "ListActionExecutions",
     ];
 
     public string Name => "codepipeline";
@@ -39,6 +39,7 @@ public sealed class CodePipelineService(EmulatorState state, PipelineRunner runn
             "PutApprovalResult" => Approve(store, body, context),
             "StopPipelineExecution" => Stop(store, body),
             "RetryStageExecution" => Retry(region, body),
+            "ListActionExecutions" => ListActions(store, body, context.Region),
             _ => throw new AwsServiceException("UnknownOperationException", $"Unknown operation {context.Operation}"),
         };
         return Task.FromResult(result);
@@ -48,28 +49,62 @@ public sealed class CodePipelineService(EmulatorState state, PipelineRunner runn
     {
         var name = body.RequiredString("name");
         var variables = body.Objects("variables").Select(v => KeyValuePair.Create(v.RequiredString("name"), v.String("value") ?? "")).ToList();
-        var (execution, started) = region.Pipelines.Start(name, variables, body.String("clientRequestToken"), $"arn:aws:iam::{context.AccountId}:root");
+        var revisions = body.Objects("sourceRevisions")
+            .Select(r => new SourceRevisionRecord(r.RequiredString("actionName"), r.RequiredString("revisionType"), r.RequiredString("revisionValue"))).ToList();
+        var (execution, started) = region.Pipelines.Start(name, variables, body.String("clientRequestToken"), $"arn:aws:iam::{context.AccountId}:root", revisions);
         if (started) runner.Run(region, name, execution.Id);
         return new JsonObject { ["pipelineExecutionId"] = execution.Id };
     }
 
+    /// <summary>Newest first, maxResults (1..100, default 100) a page; filter.succeededInStage keeps those that succeeded in the stage.</summary>
     private static JsonObject List(PipelineStore store, JsonObject body)
     {
         var name = body.RequiredString("pipelineName");
         var maxResults = body.Int("maxResults") ?? MaxResults;
         if (maxResults is < 1 or > MaxResults)
             throw AwsServiceException.ValidationException($"1 validation error detected: Value '{maxResults}' at 'maxResults' failed to satisfy constraint: Member must have value between 1 and {MaxResults}");
-        var executions = store.ListExecutions(name);
-        // Positions count from the oldest execution, so a page stays stable while new executions start.
-        var listing = $"executions:{name}";
-        var end = body.String("nextToken") is { } token
+        var stage = SucceededInStage(body);
+        // A token names the sequence the next page starts before, so a page stays stable while new executions start.
+        var listing = $"executions:{name}:{stage}";
+        var before = body.String("nextToken") is { } token
             ? PageToken.Decode(listing, token) ?? throw new AwsServiceException("InvalidNextTokenException", "The next token is not valid.")
-            : executions.Count;
-        var start = Math.Max(0, end - maxResults);
-        var page = executions.Reverse().Skip(start).Take(end - start).Reverse();
+            : (long?)null;
+        var (page, next) = store.ListExecutions(name, before, maxResults, stage);
         var result = new JsonObject { ["pipelineExecutionSummaries"] = new JsonArray(page.Select(e => (JsonNode?)PipelineStateJson.Summary(e)).ToArray()) };
-        if (start > 0) result["nextToken"] = PageToken.Encode(listing, start);
+        if (next is { } nextBefore) result["nextToken"] = PageToken.Encode(listing, checked((int)nextBefore));
         return result;
+    }
+
+    /// <summary>Newest first; filter.pipelineExecutionId narrows to one execution.</summary>
+    private static JsonObject ListActions(PipelineStore store, JsonObject body, string region)
+    {
+        var name = body.RequiredString("pipelineName");
+        var maxResults = body.Int("maxResults") ?? MaxResults;
+        if (maxResults is < 1 or > MaxResults)
+            throw AwsServiceException.ValidationException($"1 validation error detected: Value '{maxResults}' at 'maxResults' failed to satisfy constraint: Member must have value between 1 and {MaxResults}");
+        var executionId = body.Object("filter")?.String("pipelineExecutionId");
+        var actions = store.ActionExecutions(name, executionId);
+        var listing = $"actions:{name}:{executionId}";
+        var position = PageToken.Decode(listing, body.String("nextToken")) ?? throw new AwsServiceException("InvalidNextTokenException", "The next token is not valid.");
+        var (page, next) = PageToken.Page(actions, listing, position, maxResults);
+        var result = new JsonObject
+        {
+            ["actionExecutionDetails"] = new JsonArray(page.Select(a => (JsonNode?)PipelineStateJson.ActionExecution(a.Execution, a.Stage, a.Declaration, a.ActionName, a.Record, region)).ToArray()),
+        };
+        if (next is not null) result["nextToken"] = next;
+        return result;
+    }
+
+    private static string? SucceededInStage(JsonObject body)
+    {
+        if (body.Object("filter") is not { } filter) return null;
+        if (filter.Object("succeededInStage") is not { } succeeded) return null;
+        var stageName = succeeded.String("stageName")
+            ?? throw AwsServiceException.ValidationException(AwsServiceException.MissingMemberMessage("filter.succeededInStage.stageName"));
+        if (stageName.Length is < 1 or > 100)
+            throw AwsServiceException.ValidationException(
+                $"1 validation error detected: Value '{stageName}' at 'filter.succeededInStage.stageName' failed to satisfy constraint: Member must have length between 1 and 100");
+        return stageName;
     }
 
     private static JsonObject Approve(PipelineStore store, JsonObject body, AwsOperationContext context)

@@ -11,6 +11,9 @@ public sealed class PipelineRecord
     public string ExecutionMode { get; set; } = ExecutionModes.Superseded;
     public List<StageDeclaration> Stages { get; set; } = [];
     public List<VariableDeclaration> Variables { get; set; } = [];
+
+    /// <summary>The S3 bucket of ArtifactStore (or of ArtifactStores for the pipeline's region): where artifacts go.</summary>
+    public string? ArtifactStore { get; set; }
     public DateTimeOffset Created { get; set; }
     public DateTimeOffset Updated { get; set; }
 
@@ -25,7 +28,8 @@ public sealed class PipelineRecord
 
 public sealed record StageDeclaration(string Name, List<ActionDeclaration> Actions);
 
-public sealed record ActionDeclaration(string Name, string Category, string Owner, string Provider, string Version, int RunOrder, Dictionary<string, string> Configuration)
+public sealed record ActionDeclaration(string Name, string Category, string Owner, string Provider, string Version, int RunOrder, Dictionary<string, string> Configuration,
+    List<string>? InputArtifacts = null, List<string>? OutputArtifacts = null, string? Namespace = null)
 {
     public bool IsManualApproval => Category == "Approval" && Provider == "Manual";
 }
@@ -54,6 +58,15 @@ public sealed class PipelineExecutionRecord
     public int StageIndex { get; set; }
     public bool Waiting { get; set; } = true;
 
+    /// <summary>StartPipelineExecution's sourceRevisions, checked against the declaration.</summary>
+    public List<SourceRevisionRecord> SourceRevisions { get; set; } = [];
+
+    /// <summary>What each source action read (GetPipelineExecution's artifactRevisions).</summary>
+    public List<ArtifactRevisionRecord> ArtifactRevisions { get; set; } = [];
+
+    /// <summary>Artifact name → where the action that produced it put it in the artifact store.</summary>
+    public Dictionary<string, ArtifactLocation> Artifacts { get; set; } = [];
+
     /// <summary>RetryStageExecution with FAILED_ACTIONS re-runs only the actions that did not succeed.</summary>
     public bool RetryFailedActionsOnly { get; set; }
     public Dictionary<string, StageExecutionRecord> Stages { get; set; } = [];
@@ -72,13 +85,29 @@ public sealed class ActionExecutionRecord
     public string ActionExecutionId { get; set; } = "";
     public string Status { get; set; } = ExecutionStatuses.InProgress;
     public string? Summary { get; set; }
+
+    /// <summary>When the action began (ListActionExecutions' startTime).</summary>
+    public DateTimeOffset StartTime { get; set; }
     public DateTimeOffset LastStatusChange { get; set; }
     public string? Token { get; set; }
     public string? ErrorCode { get; set; }
     public string? ErrorMessage { get; set; }
     public string? ExternalExecutionId { get; set; }
+    public string? ExternalExecutionUrl { get; set; }
+    public string? ExternalExecutionSummary { get; set; }
     public string? LastUpdatedBy { get; set; }
+    public Dictionary<string, string> ResolvedConfiguration { get; set; } = [];
+    public Dictionary<string, ArtifactLocation> InputArtifacts { get; set; } = [];
+    public Dictionary<string, ArtifactLocation> OutputArtifacts { get; set; } = [];
+    public Dictionary<string, string> OutputVariables { get; set; } = [];
 }
+
+public sealed record SourceRevisionRecord(string ActionName, string RevisionType, string RevisionValue);
+
+public sealed record ArtifactRevisionRecord(string Name, string ActionName, string RevisionId, string? RevisionSummary, DateTimeOffset Created, string? RevisionUrl);
+
+/// <summary>An object in the artifact store (or the source bucket).</summary>
+public sealed record ArtifactLocation(string Bucket, string Key);
 
 public static class ExecutionModes
 {

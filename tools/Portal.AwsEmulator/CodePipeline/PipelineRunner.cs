@@ -1,3 +1,4 @@
+using Portal.AwsEmulator.CodePipeline.Actions;
 using Portal.AwsEmulator.Faults;
 using Portal.AwsEmulator.State;
 
@@ -5,12 +6,13 @@ namespace Portal.AwsEmulator.CodePipeline;
 
 /// <summary>
 /// Runs executions in the background, stage by stage, each action group (RunOrder) in parallel. Actions take the
-/// configured delay and succeed unless a fault says otherwise; a manual approval waits for PutApprovalResult.
+/// configured delay, then do what their kind does (<see cref="ActionWorkers"/>) unless a fault says otherwise; a manual
+/// approval waits for PutApprovalResult.
 /// </summary>
 public sealed class PipelineRunner(EmulatorState state, EmulatorTimings timings, FaultRules faults, ILogger<PipelineRunner> logger)
 {
     public void Run(RegionState region, string pipelineName, string executionId) =>
-        _ = Task.Run(() => RunAsync(region.Pipelines, pipelineName, executionId, state.Lifetime));
+        _ = Task.Run(() => RunAsync(region, pipelineName, executionId, state.Lifetime));
 
     /// <summary>Picks up the executions that were running when the state was saved.</summary>
     public void Resume(RegionState region)
@@ -19,8 +21,9 @@ public sealed class PipelineRunner(EmulatorState state, EmulatorTimings timings,
             Run(region, pipeline, execution);
     }
 
-    private async Task RunAsync(PipelineStore store, string pipelineName, string executionId, CancellationToken lifetime)
+    private async Task RunAsync(RegionState region, string pipelineName, string executionId, CancellationToken lifetime)
     {
+        var store = region.Pipelines;
         try
         {
             while (!lifetime.IsCancellationRequested)
@@ -36,7 +39,7 @@ public sealed class PipelineRunner(EmulatorState state, EmulatorTimings timings,
                 foreach (var group in current.Stage.Actions.GroupBy(a => a.RunOrder).OrderBy(g => g.Key))
                 {
                     await Task.WhenAll(group.Where(a => !current.Done.Contains(a.Name))
-                        .Select(action => RunActionAsync(store, pipelineName, executionId, current.Stage.Name, action, lifetime)));
+                        .Select(action => RunActionAsync(region, pipelineName, executionId, current.Stage.Name, action, lifetime)));
                     if (group.Any(a => store.ActionStatus(pipelineName, executionId, current.Stage.Name, a.Name).Status is not (ExecutionStatuses.Succeeded or null)))
                         break;
                 }
@@ -52,8 +55,9 @@ public sealed class PipelineRunner(EmulatorState state, EmulatorTimings timings,
         }
     }
 
-    private async Task RunActionAsync(PipelineStore store, string pipelineName, string executionId, string stageName, ActionDeclaration action, CancellationToken lifetime)
+    private async Task RunActionAsync(RegionState region, string pipelineName, string executionId, string stageName, ActionDeclaration action, CancellationToken lifetime)
     {
+        var store = region.Pipelines;
         if (!store.BeginAction(pipelineName, executionId, stageName, action)) return;
         if (action.IsManualApproval)
         {
@@ -66,8 +70,17 @@ public sealed class PipelineRunner(EmulatorState state, EmulatorTimings timings,
         }
         await Task.Delay(timings.ActionDelay, lifetime);
         var fault = faults.ForAction(pipelineName, stageName, action.Name, action.Category, action.Provider);
-        store.CompleteAction(pipelineName, executionId, stageName, action.Name, fault is null,
-            fault is null ? $"{action.Provider} {action.Category.ToLowerInvariant()} action succeeded" : fault.Value.Message,
-            fault?.Code, fault?.Message);
+        if (store.ActionContext(pipelineName, executionId) is not { } context) return;
+        ActionOutcome outcome;
+        try
+        {
+            outcome = await ActionWorkers.RunAsync(new ActionRun(region, context.Pipeline, context.Execution, stageName, action, fault), lifetime);
+        }
+        catch (Exception error) when (error is not OperationCanceledException)
+        {
+            logger.LogError(error, "Action {Action} of pipeline {Pipeline} failed unexpectedly", action.Name, pipelineName);
+            outcome = ActionOutcome.Failed("An internal error occurred while the action ran.", "InternalError");
+        }
+        store.CompleteAction(pipelineName, executionId, stageName, action.Name, outcome);
     }
 }

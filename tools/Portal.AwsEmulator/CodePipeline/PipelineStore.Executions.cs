@@ -7,13 +7,14 @@ namespace Portal.AwsEmulator.CodePipeline;
 public sealed partial class PipelineStore
 {
     /// <summary>Starts an execution; a clientRequestToken already used returns the execution it started.</summary>
-    public (PipelineExecutionRecord Execution, bool Started) Start(string name, IReadOnlyList<KeyValuePair<string, string>> variables, string? clientRequestToken, string triggerDetail)
+    public (PipelineExecutionRecord Execution, bool Started) Start(string name, IReadOnlyList<KeyValuePair<string, string>> variables, string? clientRequestToken, string triggerDetail,
+        IReadOnlyList<SourceRevisionRecord>? sourceRevisions = null)
     {
         lock (gate)
         {
             var pipeline = Pipeline(name);
             if (clientRequestToken is not null && pipeline.ClientRequestTokens.TryGetValue(clientRequestToken, out var known))
-                return (Copy(data.Executions.First(e => e.Id == known)), false);
+                return (Copy(executions[known]), false);
             var now = DateTimeOffset.UtcNow;
             var execution = new PipelineExecutionRecord
             {
@@ -25,38 +26,41 @@ public sealed partial class PipelineStore
                 LastUpdateTime = now,
                 ExecutionMode = pipeline.ExecutionMode,
                 Variables = PipelineVariables.Resolve(pipeline, variables),
+                SourceRevisions = SourceRevisionOverrides.Check(pipeline, sourceRevisions ?? []),
                 TriggerDetail = triggerDetail,
             };
             data.Executions.Add(execution);
+            executions[execution.Id] = execution;
+            lanes[name].ByStart.Add(execution);
             if (clientRequestToken is not null) pipeline.ClientRequestTokens[clientRequestToken] = execution.Id;
-            Pulse(name);
+            Arrive(pipeline, execution);
             return (Copy(execution), true);
         }
     }
 
-    /// <summary>Lets the execution into the stage it waits for, if its execution mode allows; the task completes on the next change.</summary>
+    /// <summary>
+    /// Whether the execution is in the stage it is at (the store admits it when its execution mode allows); while it
+    /// waits, the task completes when the execution is admitted, stopped or superseded.
+    /// </summary>
     public (StageEntry Entry, Task Changed) EnterStage(string pipelineName, string executionId)
     {
         lock (gate)
         {
-            var changed = Signal(pipelineName);
-            var execution = data.Executions.FirstOrDefault(e => e.Id == executionId);
-            var pipeline = data.Pipelines.FirstOrDefault(p => p.Name == pipelineName);
-            if (execution is null || pipeline is null || !execution.IsActive) return (StageEntry.Gone, changed);
+            var execution = executions.GetValueOrDefault(executionId);
+            var pipeline = pipelines.GetValueOrDefault(pipelineName);
+            if (execution is null || pipeline is null || !execution.IsActive) return (StageEntry.Gone, Task.CompletedTask);
             if (execution.StageIndex >= pipeline.Stages.Count)
             {
                 Finish(execution, ExecutionStatuses.Succeeded);
-                return (StageEntry.Finished, changed);
+                return (StageEntry.Finished, Task.CompletedTask);
             }
-            if (!execution.Waiting) return (StageEntry.Entered, changed);
+            if (!execution.Waiting) return (StageEntry.Entered, Task.CompletedTask);
             if (execution.Status == ExecutionStatuses.Stopping)
             {
                 Finish(execution, ExecutionStatuses.Stopped);
-                return (StageEntry.Gone, changed);
+                return (StageEntry.Gone, Task.CompletedTask);
             }
-            if (!MayEnter(pipeline, execution)) return (StageEntry.Wait, changed);
-            Enter(pipeline, execution);
-            return (StageEntry.Entered, changed);
+            return (StageEntry.Wait, Signal(executionId));
         }
     }
 
@@ -65,8 +69,8 @@ public sealed partial class PipelineStore
     {
         lock (gate)
         {
-            var execution = data.Executions.FirstOrDefault(e => e.Id == executionId);
-            var pipeline = data.Pipelines.FirstOrDefault(p => p.Name == pipelineName);
+            var execution = executions.GetValueOrDefault(executionId);
+            var pipeline = pipelines.GetValueOrDefault(pipelineName);
             if (execution is null || pipeline is null || !execution.IsActive || execution.Waiting || execution.StageIndex >= pipeline.Stages.Count) return null;
             var stage = pipeline.Stages[execution.StageIndex];
             var done = execution.Stages.TryGetValue(stage.Name, out var record)
@@ -81,13 +85,14 @@ public sealed partial class PipelineStore
     {
         lock (gate)
         {
-            var execution = data.Executions.FirstOrDefault(e => e.Id == executionId);
+            var execution = executions.GetValueOrDefault(executionId);
             if (execution is not { Status: ExecutionStatuses.InProgress } || !execution.Stages.TryGetValue(stageName, out var stage)) return false;
             if (stage.Actions.TryGetValue(action.Name, out var running) && running.Status == ExecutionStatuses.InProgress) return true;
             stage.Actions[action.Name] = new ActionExecutionRecord
             {
                 ActionExecutionId = Ids.Uuid(),
                 Status = ExecutionStatuses.InProgress,
+                StartTime = DateTimeOffset.UtcNow,
                 LastStatusChange = DateTimeOffset.UtcNow,
                 Token = action.IsManualApproval ? Ids.Uuid() : null,
                 ExternalExecutionId = action.IsManualApproval ? null : Ids.Uuid(),
@@ -97,31 +102,67 @@ public sealed partial class PipelineStore
         }
     }
 
-    /// <summary>The action's status, and a task that completes on the next change (for a runner waiting on an approval).</summary>
+    /// <summary>The action's status, and a task that completes on the next change of the execution (for a runner waiting on an approval).</summary>
     public (string? Status, Task Changed) ActionStatus(string pipelineName, string executionId, string stageName, string actionName)
     {
         lock (gate)
         {
-            var execution = data.Executions.FirstOrDefault(e => e.Id == executionId);
+            var execution = executions.GetValueOrDefault(executionId);
             var status = execution is not null && execution.Stages.TryGetValue(stageName, out var stage) && stage.Actions.TryGetValue(actionName, out var action)
                 ? action.Status
                 : null;
-            return (status, Signal(pipelineName));
+            return (status, status == ExecutionStatuses.InProgress ? Signal(executionId) : Task.CompletedTask);
         }
     }
 
-    /// <summary>Ends a running action; ignored when it is no longer InProgress (abandoned by a stop).</summary>
-    public void CompleteAction(string pipelineName, string executionId, string stageName, string actionName, bool succeeded, string? summary, string? errorCode, string? errorMessage)
+    /// <summary>The pipeline and the execution as they are now, for an action about to run (null when the execution is gone).</summary>
+    public (PipelineRecord Pipeline, PipelineExecutionRecord Execution)? ActionContext(string pipelineName, string executionId)
     {
         lock (gate)
         {
             var execution = data.Executions.FirstOrDefault(e => e.Id == executionId);
-            if (execution is null || !execution.Stages.TryGetValue(stageName, out var stage) || !stage.Actions.TryGetValue(actionName, out var action)
-                || action.Status != ExecutionStatuses.InProgress) return;
+            var pipeline = data.Pipelines.FirstOrDefault(p => p.Name == pipelineName);
+            return execution is null || pipeline is null ? null : (Copy(pipeline), Copy(execution));
+        }
+    }
+
+    /// <summary>Ends a running action with what it produced; ignored when it is no longer InProgress (abandoned by a stop).</summary>
+    public void CompleteAction(string pipelineName, string executionId, string stageName, string actionName, Actions.ActionOutcome outcome)
+    {
+        lock (gate)
+        {
+            var execution = executions.GetValueOrDefault(executionId);
+            if (execution is null || execution.PipelineName != pipelineName || !execution.Stages.TryGetValue(stageName, out var stage)
+                || !stage.Actions.TryGetValue(actionName, out var action) || action.Status != ExecutionStatuses.InProgress) return;
             (action.Status, action.Summary, action.ErrorCode, action.ErrorMessage, action.LastStatusChange) =
-                (succeeded ? ExecutionStatuses.Succeeded : ExecutionStatuses.Failed, summary, errorCode, errorMessage, DateTimeOffset.UtcNow);
+                (outcome.Succeeded ? ExecutionStatuses.Succeeded : ExecutionStatuses.Failed, outcome.Summary, outcome.ErrorCode, outcome.ErrorMessage, DateTimeOffset.UtcNow);
+            action.ExternalExecutionId = outcome.ExternalExecutionId ?? action.ExternalExecutionId;
+            (action.ExternalExecutionUrl, action.ExternalExecutionSummary) = (outcome.ExternalExecutionUrl, outcome.ExternalExecutionSummary);
+            (action.InputArtifacts, action.OutputArtifacts, action.OutputVariables) = (outcome.InputArtifacts, outcome.OutputArtifacts, outcome.OutputVariables);
+            foreach (var (name, location) in outcome.OutputArtifacts) execution.Artifacts[name] = location;
+            if (outcome.Revision is { } revision)
+            {
+                execution.ArtifactRevisions.RemoveAll(r => r.ActionName == revision.ActionName);
+                execution.ArtifactRevisions.Add(revision);
+            }
             Touch(execution);
-            Pulse(pipelineName);
+        }
+    }
+
+    /// <summary>Every action execution of the pipeline (of one execution when given), newest first, with the declaration it ran.</summary>
+    public IReadOnlyList<(PipelineExecutionRecord Execution, string Stage, ActionDeclaration? Declaration, string ActionName, ActionExecutionRecord Record)> ActionExecutions(
+        string pipelineName, string? executionId)
+    {
+        lock (gate)
+        {
+            var pipeline = Pipeline(pipelineName);
+            if (executionId is not null) Execution(pipelineName, executionId);
+            return data.Executions
+                .Where(e => e.PipelineName == pipelineName && (executionId is null || e.Id == executionId))
+                .SelectMany(e => e.Stages.SelectMany(stage => stage.Value.Actions.Select(a =>
+                    (Copy(e), stage.Key, pipeline.Stage(stage.Key)?.Actions.FirstOrDefault(d => d.Name == a.Key), a.Key, Copy(a.Value)))))
+                .OrderByDescending(a => a.Item5.StartTime)
+                .ToList();
         }
     }
 
@@ -130,8 +171,8 @@ public sealed partial class PipelineStore
     {
         lock (gate)
         {
-            var execution = data.Executions.FirstOrDefault(e => e.Id == executionId);
-            var pipeline = data.Pipelines.FirstOrDefault(p => p.Name == pipelineName);
+            var execution = executions.GetValueOrDefault(executionId);
+            var pipeline = pipelines.GetValueOrDefault(pipelineName);
             if (execution is null || pipeline is null || !execution.IsActive || !execution.Stages.TryGetValue(stageName, out var stage)) return;
             var declared = pipeline.Stage(stageName)?.Actions.Select(a => a.Name).ToList() ?? [];
             var statuses = declared.Select(name => stage.Actions.TryGetValue(name, out var a) ? a.Status : null).ToList();
@@ -148,13 +189,15 @@ public sealed partial class PipelineStore
             else
             {
                 stage.Status = ExecutionStatuses.Succeeded;
+                var left = execution.StageIndex;
+                lanes[pipelineName].Leave(execution);
                 execution.StageIndex++;
                 execution.Waiting = true;
                 execution.RetryFailedActionsOnly = false;
-                if (execution.StageIndex >= pipeline.Stages.Count) Finish(execution, ExecutionStatuses.Succeeded);
                 Touch(execution);
+                Arrive(pipeline, execution);
+                Admit(pipeline, left);
             }
-            Pulse(pipelineName);
         }
     }
 
@@ -185,8 +228,8 @@ public sealed partial class PipelineStore
                         (action.Status, action.LastStatusChange) = (ExecutionStatuses.Abandoned, DateTimeOffset.UtcNow);
                 }
                 Touch(execution);
+                Pulse(execution.Id);
             }
-            Pulse(pipelineName);
             return Copy(execution);
         }
     }
@@ -201,7 +244,7 @@ public sealed partial class PipelineStore
             if (stage.Actions.All(a => a.Name != actionName))
                 throw new AwsServiceException("ActionNotFoundException", $"Action '{actionName}' was not found in stage '{stageName}' of pipeline '{pipelineName}'.");
             // The token names the approval (several wait at once in PARALLEL mode); one already decided or unknown is refused.
-            var action = data.Executions.Where(e => e.PipelineName == pipelineName)
+            var action = lanes[pipelineName].ByStart
                 .Select(e => (Execution: e, Record: e.Stages.GetValueOrDefault(stageName)?.Actions.GetValueOrDefault(actionName)))
                 .FirstOrDefault(a => a.Record?.Token == token);
             if (action.Record is null)
@@ -213,7 +256,7 @@ public sealed partial class PipelineStore
                 (approved ? ExecutionStatuses.Succeeded : ExecutionStatuses.Failed, summary, now, decidedBy);
             if (!approved) (action.Record.ErrorCode, action.Record.ErrorMessage) = ("Rejected", summary);
             Touch(action.Execution);
-            Pulse(pipelineName);
+            Pulse(action.Execution.Id);
             return now;
         }
     }
@@ -238,33 +281,58 @@ public sealed partial class PipelineStore
             execution.Waiting = true;
             execution.RetryFailedActionsOnly = failedActionsOnly;
             Touch(execution);
-            Pulse(pipelineName);
+            Arrive(pipeline, execution);
             return Copy(execution);
         }
     }
 
     // ---------- admission (called with the lock held) ----------
 
-    private bool MayEnter(PipelineRecord pipeline, PipelineExecutionRecord execution)
+    /// <summary>
+    /// The execution now waits to enter the stage at its index: PARALLEL enters at once; SUPERSEDED replaces the older
+    /// executions waiting there (or is itself replaced by a newer one); then the stage admits what it can.
+    /// </summary>
+    private void Arrive(PipelineRecord pipeline, PipelineExecutionRecord execution)
     {
-        if (execution.ExecutionMode == ExecutionModes.Parallel) return true;
-        var others = data.Executions.Where(e => e.PipelineName == pipeline.Name && e.Id != execution.Id && e.IsActive && e.StageIndex == execution.StageIndex).ToList();
+        if (execution.StageIndex >= pipeline.Stages.Count)
+        {
+            Finish(execution, ExecutionStatuses.Succeeded);
+            return;
+        }
+        if (execution.ExecutionMode == ExecutionModes.Parallel)
+        {
+            Enter(pipeline, execution);
+            return;
+        }
+        var lane = lanes[pipeline.Name].Stage(execution.StageIndex);
         if (execution.ExecutionMode == ExecutionModes.Superseded)
         {
-            foreach (var older in others.Where(e => e.Waiting && e.Sequence < execution.Sequence))
+            foreach (var older in lane.Waiting.Values.Where(e => e.Sequence < execution.Sequence).ToList())
                 Finish(older, ExecutionStatuses.Superseded);
-            if (others.Any(e => e.Waiting && e.Sequence > execution.Sequence))
+            if (lane.Waiting.Count > 0)
             {
                 Finish(execution, ExecutionStatuses.Superseded);
-                return false;
+                return;
             }
         }
-        if (others.Any(e => !e.Waiting)) return false;
-        return execution.ExecutionMode != ExecutionModes.Queued || !others.Any(e => e.Waiting && e.Sequence < execution.Sequence);
+        lane.Waiting[execution.Sequence] = execution;
+        Admit(pipeline, execution.StageIndex);
+    }
+
+    /// <summary>An empty stage lets in the oldest execution waiting for it (QUEUED order; SUPERSEDED leaves only one waiting).</summary>
+    private void Admit(PipelineRecord pipeline, int stageIndex)
+    {
+        if (stageIndex >= pipeline.Stages.Count) return;
+        var lane = lanes[pipeline.Name].Stage(stageIndex);
+        if (lane.Inside.Count > 0 || lane.Waiting.Count == 0) return;
+        Enter(pipeline, lane.Waiting.First().Value);
     }
 
     private void Enter(PipelineRecord pipeline, PipelineExecutionRecord execution)
     {
+        var lane = lanes[pipeline.Name].Stage(execution.StageIndex);
+        lane.Waiting.Remove(execution.Sequence);
+        lane.Inside.Add(execution.Id);
         var stage = pipeline.Stages[execution.StageIndex];
         var kept = execution.RetryFailedActionsOnly && execution.Stages.TryGetValue(stage.Name, out var previous)
             ? previous.Actions.Where(a => a.Value.Status == ExecutionStatuses.Succeeded).ToDictionary()
@@ -273,6 +341,6 @@ public sealed partial class PipelineStore
         execution.Waiting = false;
         pipeline.LatestStageExecutions[stage.Name] = execution.Id;
         Touch(execution);
-        Pulse(pipeline.Name);
+        Pulse(execution.Id);
     }
 }

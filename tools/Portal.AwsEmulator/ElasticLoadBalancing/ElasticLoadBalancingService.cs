@@ -5,13 +5,16 @@ using static Portal.AwsEmulator.Protocol.QueryXml;
 
 namespace Portal.AwsEmulator.ElasticLoadBalancing;
 
-/// <summary>Elastic Load Balancing v2 (Query protocol, 2015-12-01): the listener, rule and target health operations the portal uses.</summary>
+/// <summary>Elastic Load Balancing v2 (Query protocol, 2015-12-01): the listener, listener certificate, rule and target health operations the portal uses.</summary>
 public sealed class ElasticLoadBalancingService(EmulatorState state) : IQueryService
 {
     private const int MaxPageSize = 400;
 
     private static readonly HashSet<string> Actions =
-        ["DescribeListeners", "DescribeRules", "CreateRule", "ModifyRule", "DeleteRule", "SetRulePriorities", "DescribeTargetHealth"];
+    [
+        "DescribeListeners", "DescribeRules", "CreateRule", "ModifyRule", "DeleteRule", "SetRulePriorities", "DescribeTargetHealth",
+        "AddListenerCertificates", "DescribeListenerCertificates", "RemoveListenerCertificates",
+    ];
 
     public string Name => "elasticloadbalancing";
     public string Version => "2015-12-01";
@@ -35,6 +38,10 @@ public sealed class ElasticLoadBalancingService(EmulatorState state) : IQuerySer
             "DeleteRule" => Delete(store, input.Required("RuleArn")),
             "SetRulePriorities" => SetRulePriorities(store, input),
             "DescribeTargetHealth" => DescribeTargetHealth(store, input),
+            "AddListenerCertificates" => [CertificateList(store.AddListenerCertificates(input.Required("ListenerArn"), CertificateArns(input))
+                .Select(arn => (arn, false)))],
+            "DescribeListenerCertificates" => DescribeListenerCertificates(store, input),
+            "RemoveListenerCertificates" => RemoveListenerCertificates(store, input),
             _ => throw new AwsServiceException("InvalidAction", $"The action {context.Operation} is not valid for this web service."),
         };
         return Task.FromResult<IEnumerable<XElement>?>(result);
@@ -75,6 +82,25 @@ public sealed class ElasticLoadBalancingService(EmulatorState state) : IQuerySer
         var port = store.FindTargetGroup(groupArn)?.HealthCheckPort;
         return [Members("TargetHealthDescriptions", health.Select(h => LoadBalancingXml.TargetHealthDescription(h, port)))];
     }
+
+    private static IEnumerable<XElement> DescribeListenerCertificates(LoadBalancingStore store, QueryInput input)
+    {
+        var listenerArn = input.Required("ListenerArn");
+        var (page, next) = Page(store.DescribeListenerCertificates(listenerArn), $"certificates:{listenerArn}", input);
+        return [CertificateList(page), .. Marker(next)];
+    }
+
+    private static IEnumerable<XElement> RemoveListenerCertificates(LoadBalancingStore store, QueryInput input)
+    {
+        store.RemoveListenerCertificates(input.Required("ListenerArn"), CertificateArns(input));
+        return [];
+    }
+
+    private static IReadOnlyList<string> CertificateArns(QueryInput input) =>
+        input.Members("Certificates").Select(c => c.Required("CertificateArn")).ToList();
+
+    private static XElement CertificateList(IEnumerable<(string Arn, bool IsDefault)> certificates) =>
+        Members("Certificates", certificates.Select(c => new[] { new XElement("CertificateArn", c.Arn), Element("IsDefault", c.IsDefault) }));
 
     private static IEnumerable<XElement> RuleList(RuleRecord rule) => [Members("Rules", [LoadBalancingXml.Rule(rule)])];
 

@@ -14,6 +14,9 @@ public sealed class LoadBalancerRecord
     public List<string> Subnets { get; set; } = [];
     public DateTimeOffset CreatedTime { get; set; }
 
+    /// <summary>The deletion_protection.enabled attribute: DeleteLoadBalancer refuses while it is on.</summary>
+    public bool DeletionProtection { get; set; }
+
     /// <summary>"app/name/id", as CloudWatch dimensions and the LoadBalancerFullName attribute show it.</summary>
     public string FullName => Arn[(Arn.IndexOf(":loadbalancer/", StringComparison.Ordinal) + ":loadbalancer/".Length)..];
 }
@@ -25,7 +28,12 @@ public sealed class ListenerRecord
     public int Port { get; set; }
     public string Protocol { get; set; } = "HTTP";
     public string? SslPolicy { get; set; }
+
+    /// <summary>The default certificate (one at most); DescribeListeners shows only this.</summary>
     public List<string> CertificateArns { get; set; } = [];
+
+    /// <summary>The certificate list beside the default (AddListenerCertificates, AWS::ElasticLoadBalancingV2::ListenerCertificate).</summary>
+    public List<string> CertificateList { get; set; } = [];
     public List<RuleAction> DefaultActions { get; set; } = [];
 }
 

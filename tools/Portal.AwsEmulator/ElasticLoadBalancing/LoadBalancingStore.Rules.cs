@@ -11,9 +11,12 @@ public sealed partial class LoadBalancingStore
         {
             var listener = Listener(listenerArn);
             CheckPriority(priority);
-            CheckRule(conditions, actions, listener.LoadBalancerArn);
+            CheckRule(conditions, actions, listener.LoadBalancerArn, replacing: null);
             if (data.Rules.Any(r => r.ListenerArn == listenerArn && r.Priority == priority))
                 throw PriorityInUse(priority);
+            var listeners = ListenersOf(listener.LoadBalancerArn);
+            if (data.Rules.Count(r => !r.IsDefault && listeners.Contains(r.ListenerArn)) >= quotas.RulesPerLoadBalancer)
+                throw new AwsServiceException("TooManyRules", $"The maximum number of rules on load balancer {listener.LoadBalancerArn} has been reached");
             var rule = new RuleRecord
             {
                 Arn = RuleArn(listener),
@@ -39,7 +42,7 @@ public sealed partial class LoadBalancingStore
             if (conditions is not null && !current.IsDefault) updated.Conditions = [.. conditions];
             if (actions is not null) updated.Actions = [.. actions];
             var listener = Listener(current.ListenerArn);
-            CheckRule(current.IsDefault ? [new RuleCondition()] : updated.Conditions, updated.Actions, listener.LoadBalancerArn);
+            CheckRule(current.IsDefault ? [new RuleCondition()] : updated.Conditions, updated.Actions, listener.LoadBalancerArn, replacing: current.Arn);
             Replace(data.Rules, current, updated);
             if (current.IsDefault)
             {
@@ -117,25 +120,31 @@ public sealed partial class LoadBalancingStore
 
     // ---------- checks (called with the lock held) ----------
 
-    private void CheckListener(string protocol, IReadOnlyList<string> certificates, IReadOnlyList<RuleAction> defaultActions, string loadBalancerArn)
+    /// <param name="replacing">The listener's default rule when it is modified (its old actions no longer count).</param>
+    private void CheckListener(string protocol, IReadOnlyList<string> certificates, IReadOnlyList<RuleAction> defaultActions, string loadBalancerArn,
+        string? replacing)
     {
         if (protocol is "HTTPS" or "TLS" && certificates.Count == 0)
             throw new AwsServiceException("CertificateNotFound", "A certificate must be specified for HTTPS listeners");
+        if (certificates.Count > 1)
+            throw new AwsServiceException("TooManyCertificates", $"Up to '1' certificate ARNs can be specified, but '{certificates.Count}' were specified");
+        foreach (var certificate in certificates) CheckCertificate(certificate);
         if (defaultActions.Count == 0)
             throw AwsServiceException.Validation(AwsServiceException.MissingMemberMessage("DefaultActions"));
-        CheckActions(defaultActions, loadBalancerArn);
+        CheckActions(defaultActions, loadBalancerArn, replacing);
     }
 
-    private void CheckRule(IReadOnlyList<RuleCondition> conditions, IReadOnlyList<RuleAction> actions, string loadBalancerArn)
+    /// <param name="replacing">The rule being modified (its old actions no longer count), or null for a new rule.</param>
+    private void CheckRule(IReadOnlyList<RuleCondition> conditions, IReadOnlyList<RuleAction> actions, string loadBalancerArn, string? replacing)
     {
         if (conditions.Count == 0)
             throw AwsServiceException.Validation(AwsServiceException.MissingMemberMessage("Conditions"));
         if (actions.Count == 0)
             throw AwsServiceException.Validation(AwsServiceException.MissingMemberMessage("Actions"));
-        CheckActions(actions, loadBalancerArn);
+        CheckActions(actions, loadBalancerArn, replacing);
     }
 
-    private void CheckActions(IReadOnlyList<RuleAction> actions, string loadBalancerArn)
+    private void CheckActions(IReadOnlyList<RuleAction> actions, string loadBalancerArn, string? replacing)
     {
         foreach (var action in actions)
         {
@@ -157,7 +166,24 @@ public sealed partial class LoadBalancingStore
                         $"The following target groups cannot be associated with more than one load balancer: {target.TargetGroupArn}");
             }
         }
+        CheckTargetGroupQuota(actions, loadBalancerArn, replacing);
     }
+
+    /// <summary>A target group forwarded to by several actions of one load balancer counts once.</summary>
+    private void CheckTargetGroupQuota(IReadOnlyList<RuleAction> actions, string loadBalancerArn, string? replacing)
+    {
+        var listeners = ListenersOf(loadBalancerArn);
+        var groups = data.Rules.Where(r => r.Arn != replacing && listeners.Contains(r.ListenerArn))
+            .SelectMany(r => r.Actions).Concat(actions)
+            .SelectMany(a => a.TargetGroups).Select(t => t.TargetGroupArn).ToHashSet(StringComparer.Ordinal);
+        if (groups.Count > quotas.TargetGroupsPerLoadBalancer)
+            throw new AwsServiceException("TooManyUniqueTargetGroupsPerLoadBalancer",
+                "You've reached the limit on the number of unique target groups per load balancer across all listeners. "
+                + "If a target group is used by multiple actions for a load balancer, it is counted as only one use.");
+    }
+
+    private HashSet<string> ListenersOf(string loadBalancerArn) =>
+        data.Listeners.Where(l => l.LoadBalancerArn == loadBalancerArn).Select(l => l.Arn).ToHashSet(StringComparer.Ordinal);
 
     private static void CheckPriority(int priority)
     {

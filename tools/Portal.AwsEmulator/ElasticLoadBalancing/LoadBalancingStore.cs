@@ -1,5 +1,6 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using Portal.AwsEmulator.CertificateManager;
 using Portal.AwsEmulator.Protocol;
 using Portal.AwsEmulator.State;
 
@@ -8,9 +9,10 @@ namespace Portal.AwsEmulator.ElasticLoadBalancing;
 /// <summary>
 /// The load balancers, listeners, rules and target groups of one region, shared by the ELBv2 API and the stack
 /// resources that create them. Thread-safe; records are replaced, never changed in place, so callers may read what
-/// they were given without a lock. Errors are AWS's (PriorityInUse, ListenerNotFound…).
+/// they were given without a lock. Errors are AWS's (PriorityInUse, ListenerNotFound…); the quotas are the region's
+/// (<see cref="LoadBalancingQuotas"/>); listener certificates of this account must be in <paramref name="certificates"/>.
 /// </summary>
-public sealed partial class LoadBalancingStore(string region, string accountId)
+public sealed partial class LoadBalancingStore(string region, string accountId, LoadBalancingQuotas quotas, CertificateStore certificates)
 {
     public const int MaxPriority = 50000;
     private readonly Lock gate = new();
@@ -20,7 +22,8 @@ public sealed partial class LoadBalancingStore(string region, string accountId)
 
     // ---------- load balancers ----------
 
-    public LoadBalancerRecord CreateLoadBalancer(string name, string scheme, string type, string ipAddressType, IReadOnlyList<string> securityGroups, IReadOnlyList<string> subnets)
+    public LoadBalancerRecord CreateLoadBalancer(string name, string scheme, string type, string ipAddressType, IReadOnlyList<string> securityGroups, IReadOnlyList<string> subnets,
+        bool deletionProtection = false)
     {
         lock (gate)
         {
@@ -39,13 +42,14 @@ public sealed partial class LoadBalancingStore(string region, string accountId)
                 SecurityGroups = [.. securityGroups],
                 Subnets = [.. subnets],
                 CreatedTime = DateTimeOffset.UtcNow,
+                DeletionProtection = deletionProtection,
             };
             data.LoadBalancers.Add(record);
             return record;
         }
     }
 
-    public LoadBalancerRecord UpdateLoadBalancer(string arn, IReadOnlyList<string> securityGroups, IReadOnlyList<string> subnets)
+    public LoadBalancerRecord UpdateLoadBalancer(string arn, IReadOnlyList<string> securityGroups, IReadOnlyList<string> subnets, bool deletionProtection = false)
     {
         lock (gate)
         {
@@ -53,16 +57,19 @@ public sealed partial class LoadBalancingStore(string region, string accountId)
             var updated = Clone(current);
             updated.SecurityGroups = [.. securityGroups];
             updated.Subnets = [.. subnets];
+            updated.DeletionProtection = deletionProtection;
             Replace(data.LoadBalancers, current, updated);
             return updated;
         }
     }
 
-    /// <summary>Deletes the load balancer with its listeners and their rules.</summary>
+    /// <summary>Deletes the load balancer with its listeners and their rules; refused while deletion protection is on.</summary>
     public void DeleteLoadBalancer(string arn)
     {
         lock (gate)
         {
+            if (data.LoadBalancers.FirstOrDefault(lb => lb.Arn == arn) is { DeletionProtection: true })
+                throw new AwsServiceException("OperationNotPermitted", $"Load balancer '{arn}' cannot be deleted because deletion protection is enabled");
             foreach (var listener in data.Listeners.Where(l => l.LoadBalancerArn == arn).ToList())
                 RemoveListener(listener.Arn);
             data.LoadBalancers.RemoveAll(lb => lb.Arn == arn);
@@ -78,7 +85,7 @@ public sealed partial class LoadBalancingStore(string region, string accountId)
             var loadBalancer = LoadBalancer(loadBalancerArn);
             if (data.Listeners.Any(l => l.LoadBalancerArn == loadBalancerArn && l.Port == port))
                 throw new AwsServiceException("DuplicateListener", "A listener already exists on this port for this load balancer");
-            CheckListener(protocol, certificates, defaultActions, loadBalancerArn);
+            CheckListener(protocol, certificates, defaultActions, loadBalancerArn, replacing: null);
             var listener = new ListenerRecord
             {
                 Arn = $"{ArnPrefix}:listener/{loadBalancer.FullName}/{Ids.Hex(16)}",
@@ -100,12 +107,12 @@ public sealed partial class LoadBalancingStore(string region, string accountId)
         lock (gate)
         {
             var current = Listener(arn);
-            CheckListener(protocol, certificates, defaultActions, current.LoadBalancerArn);
+            var defaultRule = data.Rules.First(r => r.ListenerArn == arn && r.IsDefault);
+            CheckListener(protocol, certificates, defaultActions, current.LoadBalancerArn, replacing: defaultRule.Arn);
             var updated = Clone(current);
             (updated.Port, updated.Protocol, updated.SslPolicy, updated.CertificateArns, updated.DefaultActions) =
                 (port, protocol, protocol is "HTTPS" or "TLS" ? sslPolicy ?? current.SslPolicy : null, [.. certificates], [.. defaultActions]);
             Replace(data.Listeners, current, updated);
-            var defaultRule = data.Rules.First(r => r.ListenerArn == arn && r.IsDefault);
             var rule = Clone(defaultRule);
             rule.Actions = [.. defaultActions];
             Replace(data.Rules, defaultRule, rule);
@@ -148,7 +155,8 @@ public sealed partial class LoadBalancingStore(string region, string accountId)
                 Port = seed.Port,
                 Protocol = seed.Protocol,
                 SslPolicy = seed.Protocol is "HTTPS" or "TLS" ? seed.SslPolicy : null,
-                CertificateArns = [.. seed.CertificateArns],
+                CertificateArns = [.. seed.CertificateArns.Take(1)],
+                CertificateList = [.. seed.CertificateArns.Skip(1)],
                 DefaultActions = [new RuleAction { Type = "fixed-response", Order = 1, FixedResponse = new FixedResponse("503", "text/plain", "host not found") }],
             };
             data.Listeners.Add(listener);
@@ -182,6 +190,8 @@ public sealed partial class LoadBalancingStore(string region, string accountId)
         {
             if (data.TargetGroups.Any(tg => tg.Name == name))
                 throw new AwsServiceException("DuplicateTargetGroupName", "A target group with the same name exists, but with different settings");
+            if (data.TargetGroups.Count >= quotas.TargetGroupsPerRegion)
+                throw new AwsServiceException("TooManyTargetGroups", "You've reached the limit on the number of target groups for your AWS account.");
             var record = new TargetGroupRecord
             {
                 Arn = $"{ArnPrefix}:targetgroup/{name}/{Ids.Hex(16)}",
@@ -289,7 +299,7 @@ public sealed partial class LoadBalancingStore(string region, string accountId)
         return data.Listeners.Where(l => listeners.Contains(l.Arn)).Select(l => l.LoadBalancerArn).Distinct().ToList();
     }
 
-    private RuleRecord DefaultRule(ListenerRecord listener) => new()
+    private static RuleRecord DefaultRule(ListenerRecord listener) => new()
     {
         Arn = RuleArn(listener),
         ListenerArn = listener.Arn,

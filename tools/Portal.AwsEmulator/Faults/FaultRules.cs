@@ -20,6 +20,7 @@ public sealed class FaultRules
             foreach (var rule in added.Operations) { rule.Id ??= NewId("op"); rules.Operations.Add(rule); }
             foreach (var rule in added.Resources) { rule.Id ??= NewId("res"); rules.Resources.Add(rule); }
             foreach (var rule in added.Actions) { rule.Id ??= NewId("act"); rules.Actions.Add(rule); }
+            foreach (var rule in added.NewStacks) { rule.Id ??= NewId("stack"); rules.NewStacks.Add(rule); }
             return added;
         }
     }
@@ -27,7 +28,13 @@ public sealed class FaultRules
     public FaultSettings Snapshot()
     {
         lock (gate)
-            return new FaultSettings { Operations = [.. rules.Operations], Resources = [.. rules.Resources], Actions = [.. rules.Actions] };
+            return new FaultSettings
+            {
+                Operations = [.. rules.Operations],
+                Resources = [.. rules.Resources],
+                Actions = [.. rules.Actions],
+                NewStacks = [.. rules.NewStacks],
+            };
     }
 
     public void Clear()
@@ -37,13 +44,15 @@ public sealed class FaultRules
             rules.Operations.Clear();
             rules.Resources.Clear();
             rules.Actions.Clear();
+            rules.NewStacks.Clear();
         }
     }
 
     public bool Remove(string id)
     {
         lock (gate)
-            return rules.Operations.RemoveAll(r => r.Id == id) + rules.Resources.RemoveAll(r => r.Id == id) + rules.Actions.RemoveAll(r => r.Id == id) > 0;
+            return rules.Operations.RemoveAll(r => r.Id == id) + rules.Resources.RemoveAll(r => r.Id == id) + rules.Actions.RemoveAll(r => r.Id == id)
+                + rules.NewStacks.RemoveAll(r => r.Id == id) > 0;
     }
 
     /// <summary>The latency to add and the error to answer (null: handle the call) for one API call.</summary>
@@ -96,6 +105,18 @@ public sealed class FaultRules
             if (rule is null) return null;
             Spend(rule, rule.Times, times => rule.Times = times, rules.Actions);
             return (rule.Code, rule.Message);
+        }
+    }
+
+    /// <summary>How many describe calls a stack just created stays invisible to (0: none).</summary>
+    public int ForNewStack(string stackName)
+    {
+        lock (gate)
+        {
+            var rule = rules.NewStacks.FirstOrDefault(r => r.Matches(stackName));
+            if (rule is null) return 0;
+            Spend(rule, rule.Times, times => rule.Times = times, rules.NewStacks);
+            return Math.Max(0, rule.Misses);
         }
     }
 

@@ -6,4 +6,5 @@ public sealed class FaultSettings
     public List<OperationFault> Operations { get; set; } = [];
     public List<ResourceFault> Resources { get; set; } = [];
     public List<ActionFault> Actions { get; set; } = [];
+    public List<StackVisibilityFault> NewStacks { get; set; } = [];
 }

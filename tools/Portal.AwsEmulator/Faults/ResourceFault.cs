@@ -8,7 +8,10 @@ public sealed class ResourceFault
     public string? LogicalId { get; set; }
     public string? StackName { get; set; }
 
-    /// <summary>Create, Update or Delete; null fails creations and updates (a rollback can still delete the resource).</summary>
+    /// <summary>
+    /// Create, Update, Delete or Rollback (putting the resource back during an update's rollback: the stack ends
+    /// UPDATE_ROLLBACK_FAILED); null fails creations and updates (a rollback can still delete or revert the resource).
+    /// </summary>
     public string? Operation { get; set; }
     public string Reason { get; set; } = "Resource handler returned message: \"Injected failure\" (HandlerErrorCode: GeneralServiceException)";
     public int? Times { get; set; }
@@ -17,6 +20,6 @@ public sealed class ResourceFault
         (ResourceType is null || ResourceType.Equals(resourceType, StringComparison.Ordinal))
         && (LogicalId is null || LogicalId.Equals(logicalId, StringComparison.Ordinal))
         && (StackName is null || StackName.Equals(stackName, StringComparison.Ordinal))
-        && (Operation is null ? operation != "Delete" : Operation.Equals(operation, StringComparison.OrdinalIgnoreCase))
+        && (Operation is null ? operation is "Create" or "Update" : Operation.Equals(operation, StringComparison.OrdinalIgnoreCase))
         && (ResourceType is not null || LogicalId is not null);
 }

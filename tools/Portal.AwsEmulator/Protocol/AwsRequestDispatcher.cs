@@ -3,22 +3,21 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using System.Xml.Linq;
 using Microsoft.Extensions.Options;
-using Portal.AwsEmulator.Admin;
-using Portal.AwsEmulator.Faults;
 
 namespace Portal.AwsEmulator.Protocol;
 
 /// <summary>
-/// The one AWS endpoint: routes a request by protocol like LocalStack (X-Amz-Target for JSON 1.1, the form's Version
-/// for the Query protocol), applies injected faults, counts the call and writes the answer or AWS's error format.
+/// The one AWS endpoint: routes a request by protocol like LocalStack (S3's REST requests by credential scope, host or
+/// method, X-Amz-Target for JSON 1.1, the form's Version for the Query protocol), applies injected faults, counts the
+/// call and writes the answer or AWS's error format.
 /// </summary>
 public sealed class AwsRequestDispatcher(
     IEnumerable<IQueryService> queryServices,
     IEnumerable<IJsonService> jsonServices,
-    FaultRules faults,
-    OperationStats stats,
-    IOptions<EmulatorOptions> options,
-    ILogger<AwsRequestDispatcher> logger)
+    S3.S3Service s3,
+    CallGate gate,
+    EmulatorClock clock,
+    IOptions<EmulatorOptions> options)
 {
     private const string JsonContentType = "application/x-amz-json-1.1";
     private readonly EmulatorOptions settings = options.Value;
@@ -26,8 +25,12 @@ public sealed class AwsRequestDispatcher(
     public async Task HandleAsync(HttpContext http)
     {
         var requestId = Guid.NewGuid().ToString();
+        // The emulator's time on every answer, so a client whose clock is off can correct it (the AWS SDKs do).
+        http.Response.Headers.Date = clock.Now.ToString("r", System.Globalization.CultureInfo.InvariantCulture);
         var target = http.Request.Headers["X-Amz-Target"].ToString();
-        if (target.Length > 0)
+        if (target.Length == 0 && s3.Claims(http.Request))
+            await s3.HandleAsync(http);
+        else if (target.Length > 0)
             await HandleJsonAsync(http, target, requestId);
         else
             await HandleQueryAsync(http, requestId);
@@ -102,24 +105,15 @@ public sealed class AwsRequestDispatcher(
         QueryInput? query = null, JsonObject? body = null)
     {
         var scope = SigV4Scope.Parse(http.Request.Headers.Authorization.ToString());
-        if (scope is null && settings.RequireAuthentication)
-            throw MissingAuthentication(query is not null);
-        stats.Count(service, operation);
-        var (latency, fault) = faults.ForOperation(service, operation, throttlingCode);
-        if (latency > TimeSpan.Zero)
-            await Task.Delay(latency, http.RequestAborted);
-        if (fault is not null)
-        {
-            stats.CountFault();
-            logger.LogDebug("Injected {Code} into {Service}:{Operation}", fault.Code, service, operation);
-            throw fault;
-        }
+        if (scope is not null)
+            RequestTime.Check(http.Request, clock.Now, queryProtocol: query is not null);
+        var region = await gate.EnterAsync(http, service, operation, throttlingCode, scope, () => MissingAuthentication(query is not null));
         return new AwsOperationContext
         {
             Service = service,
             Operation = operation,
             RequestId = requestId,
-            Region = scope?.Region ?? settings.DefaultRegion,
+            Region = region,
             AccountId = settings.AccountId,
             Query = query ?? QueryInput.Empty,
             Json = body ?? new JsonObject(),

@@ -17,6 +17,14 @@ public sealed partial record SigV4Scope(string AccessKeyId, string Date, string 
             : null;
     }
 
+    /// <summary>The scope of a presigned URL (X-Amz-Credential=AKID/date/region/service/aws4_request), or null.</summary>
+    public static SigV4Scope? FromQuery(IQueryCollection query)
+    {
+        if (query["X-Amz-Algorithm"].ToString() != "AWS4-HMAC-SHA256") return null;
+        var parts = query["X-Amz-Credential"].ToString().Split('/');
+        return parts.Length == 5 && parts[4] == "aws4_request" && parts[1].Length == 8 ? new SigV4Scope(parts[0], parts[1], parts[2], parts[3]) : null;
+    }
+
     [GeneratedRegex(@"^AWS4-HMAC-SHA256\s+.*Credential=(?<key>[^/,\s]+)/(?<date>\d{8})/(?<region>[a-z0-9-]+)/(?<service>[a-z0-9-]+)/aws4_request")]
     private static partial Regex CredentialPattern();
 }

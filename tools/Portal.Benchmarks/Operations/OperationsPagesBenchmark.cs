@@ -5,9 +5,9 @@ using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using Portal.Data;
 using Portal.Data.Entities;
-using Portal.Provisioning.Approvals;
-using Portal.Provisioning.Operations;
+using Portal.Releases.Approvals;
 using Portal.Tests.Support;
+using Portal.Web.Operations;
 
 namespace Portal.Benchmarks.Operations;
 
@@ -55,7 +55,7 @@ public sealed partial class OperationsPagesBenchmark : IBenchmark
         await using (var scope = portal.Services.CreateAsyncScope())
         {
             var overview = scope.ServiceProvider.GetRequiredService<OperationsOverview>();
-            var pending = scope.ServiceProvider.GetRequiredService<Provisioning.Approvals.PendingApprovals>();
+            var pending = scope.ServiceProvider.GetRequiredService<Portal.Releases.Approvals.PendingApprovals>();
             var fleet = scope.ServiceProvider.GetRequiredService<FleetQueries>();
             var audit = scope.ServiceProvider.GetRequiredService<AuditQueries>();
             results.Add(await MeasureAsync("service: overview", () => overview.GetAsync(cancellationToken)));
@@ -182,10 +182,10 @@ public sealed partial class OperationsPagesBenchmark : IBenchmark
                     foreach (var kind in new[] { EnvironmentKind.Dev, EnvironmentKind.Staging, EnvironmentKind.Production })
                         host.Environments.Add(new HostEnvironment
                         {
-                            Kind = kind, Branch = kind == EnvironmentKind.Production ? "master" : kind.ToString().ToLowerInvariant(),
+                            Kind = kind, Branch = kind == EnvironmentKind.Production ? "master" : EnvironmentNames.Of(kind),
                             State = state == HostState.Failed && kind == EnvironmentKind.Production ? EnvironmentState.Failed : EnvironmentState.Active,
                             StateReason = state == HostState.Failed && kind == EnvironmentKind.Production ? "AWS refused cloudformation: ValidationError: bench" : null,
-                            PipelineName = $"cust-{i % Customers:D3}-host-{i:D5}-{kind.ToString().ToLowerInvariant()}-software",
+                            PipelineName = $"cust-{i % Customers:D3}-host-{i:D5}-{EnvironmentNames.Of(kind)}-software",
                             RequiresApproval = kind == EnvironmentKind.Staging && i % 3 == 0,
                         });
                     // Two finished releases per host, and one waiting for approval on every tenth host.

@@ -4,9 +4,10 @@ using System.Text.RegularExpressions;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using Npgsql;
+using Portal.Aws.CloudFormation;
+using Portal.Aws.CodePipeline;
 using Portal.Data;
 using Portal.Data.Entities;
-using Portal.Provisioning.Aws;
 using Portal.Tests.Support;
 using Portal.Tests.Support.GitLab;
 
@@ -189,8 +190,8 @@ public sealed partial class WebhookLoadBenchmark : IBenchmark
         await File.WriteAllTextAsync(script, "INSERT INTO one_row_insert (payload) VALUES ('push');\n");
         try
         {
-            var output = await DurablePostgres.Run("pgbench", "-h", "127.0.0.1", "-p", postgres.Port.ToString(), "-U", "postgres", "-n",
-                "-c", connections.ToString(), "-j", "2", "-T", duration.ToString(), "-f", script, name);
+            var output = await DurablePostgres.Run("pgbench", "-h", "127.0.0.1", "-p", postgres.Port.ToString(CultureInfo.InvariantCulture), "-U", "postgres", "-n",
+                "-c", connections.ToString(CultureInfo.InvariantCulture), "-j", "2", "-T", duration.ToString(CultureInfo.InvariantCulture), "-f", script, name);
             return (Number(PgbenchTps().Match(output)), Number(PgbenchLatency().Match(output)));
         }
         finally
@@ -240,7 +241,7 @@ public sealed partial class WebhookLoadBenchmark : IBenchmark
 
     private static async Task<IngestResult> WrkAsync(PortalHost portal, string bodyFile, string token, string run, int connections, int duration)
     {
-        var output = await DurablePostgres.Run("wrk", "-t", Math.Min(2, connections).ToString(), "-c", connections.ToString(), "-d", $"{duration}s", "--timeout", "10s",
+        var output = await DurablePostgres.Run("wrk", "-t", Math.Min(2, connections).ToString(CultureInfo.InvariantCulture), "-c", connections.ToString(CultureInfo.InvariantCulture), "-d", $"{duration}s", "--timeout", "10s",
             "-s", RepoPaths.Combine("tools", "Portal.Benchmarks", "Webhooks", "gitlab-push.lua"),
             new Uri(portal.BaseUrl, GitLabSender.Path).ToString(), "--", bodyFile, token, run);
         var line = output.Split('\n').Single(l => l.StartsWith("WRKRESULT ", StringComparison.Ordinal));

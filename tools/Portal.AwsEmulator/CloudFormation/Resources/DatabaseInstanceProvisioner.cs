@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Portal.AwsEmulator.SecretsManager;
@@ -39,7 +40,7 @@ public sealed class DatabaseInstanceProvisioner : IResourceProvisioner
             ("Endpoint.Port", Port(request)),
             ("Endpoint.HostedZoneId", "Z" + Ids.Upper(13)),
             ("CertificateDetails.CAIdentifier", "rds-ca-rsa2048-g1"),
-            ("CertificateDetails.ValidTill", DateTimeOffset.UtcNow.AddYears(1).ToString("yyyy-MM-dd'T'HH:mm:ss'Z'")));
+            ("CertificateDetails.ValidTill", DateTimeOffset.UtcNow.AddYears(1).ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture)));
         if (ManagesPassword(request.Properties))
             resource.Attributes["MasterUserSecret.SecretArn"] = CreateSecret(request, arn);
         return resource;

@@ -29,6 +29,7 @@ public static class HandlerErrors
     private static string HandlerCode(string code) => code switch
     {
         "ResourceInUse" => "ResourceConflict",
+        _ when code.StartsWith("TooMany", StringComparison.Ordinal) || code.EndsWith("Limit", StringComparison.Ordinal) => "ServiceLimitExceeded",
         _ when code.Contains("InUse", StringComparison.Ordinal) || code.StartsWith("Duplicate", StringComparison.Ordinal) || code.Contains("Exists", StringComparison.Ordinal) => "AlreadyExists",
         _ when code.Contains("NotFound", StringComparison.Ordinal) => "NotFound",
         "ValidationError" or "ValidationException" or "InvalidParameterException" or "InvalidRequestException" => "InvalidRequest",

@@ -1,5 +1,8 @@
+using Portal.AwsEmulator.CloudWatchLogs.StackResources;
+using Portal.AwsEmulator.CodeBuild.StackResources;
 using Portal.AwsEmulator.CodePipeline.StackResources;
 using Portal.AwsEmulator.ElasticLoadBalancing.StackResources;
+using Portal.AwsEmulator.S3.StackResources;
 using Portal.AwsEmulator.SecretsManager.StackResources;
 
 namespace Portal.AwsEmulator.CloudFormation.Resources;
@@ -13,8 +16,9 @@ public static class ResourceCatalog
     private static readonly Dictionary<string, IResourceProvisioner> Provisioners = SimpleResources.All()
         .Concat<IResourceProvisioner>(
         [
-            new LoadBalancerResource(), new ListenerResource(), new ListenerRuleResource(), new TargetGroupResource(),
-            new SecretResource(), new DatabaseInstanceProvisioner(), new AutoScalingGroupProvisioner(), new PipelineResource(),
+            new LoadBalancerResource(), new ListenerResource(), new ListenerRuleResource(), new TargetGroupResource(), new ListenerCertificateResource(),
+            new SecretResource(), new DatabaseInstanceProvisioner(), new AutoScalingGroupProvisioner(), new PipelineResource(), new BucketResource(),
+            new LogGroupResource(), new ProjectResource(),
         ])
         .ToDictionary(p => p.Kind.Type, StringComparer.Ordinal);
 

@@ -6,7 +6,7 @@ namespace Portal.AwsEmulator.CloudFormation.Resources;
 
 /// <summary>
 /// The resource types that only need a physical id and attributes: EC2 networking, KMS, S3, IAM, logs, CloudTrail,
-/// CodeBuild, CodeDeploy, SNS, RDS subnet groups… Types that behave (load balancing, secrets, pipelines, databases,
+/// CodeBuild, CodeDeploy, SNS, CloudWatch alarms, Route 53 records, RDS subnet groups… Types that behave (load balancing, secrets, pipelines, databases,
 /// Auto Scaling) have their own provisioners.
 /// </summary>
 public static class SimpleResources
@@ -78,24 +78,12 @@ public static class SimpleResources
             return ProvisionedResource.Of(id, ("Arn", $"arn:{Partition(r)}:kms:{r.RegionName}:{r.AccountId}:key/{id}"), ("KeyId", id));
         });
         yield return Simple("AWS::KMS::Alias", [], ["AliasName"], r => ProvisionedResource.Of(r.Text("AliasName") ?? "alias/" + PhysicalNames.Generate(r)), nameProperty: "AliasName");
-        yield return Simple("AWS::S3::Bucket", ["Arn", "DomainName", "DualStackDomainName", "RegionalDomainName", "WebsiteURL"], ["BucketName", "ObjectLockEnabled"], r =>
-        {
-            var name = PhysicalNames.Given(r, "BucketName", 63, lowercase: true);
-            return ProvisionedResource.Of(name, ("Arn", $"arn:{Partition(r)}:s3:::{name}"), ("DomainName", $"{name}.s3.amazonaws.com"),
-                ("DualStackDomainName", $"{name}.s3.dualstack.{r.RegionName}.amazonaws.com"), ("RegionalDomainName", $"{name}.s3.{r.RegionName}.amazonaws.com"),
-                ("WebsiteURL", $"http://{name}.s3-website-{r.RegionName}.amazonaws.com"));
-        }, nameProperty: "BucketName");
         yield return Simple("AWS::S3::BucketPolicy", [], ["Bucket"], r => ProvisionedResource.Of(PhysicalNames.Generate(r)));
         yield return Simple("AWS::CloudTrail::Trail", ["Arn", "SnsTopicArn"], ["TrailName"], r =>
         {
             var name = PhysicalNames.Given(r, "TrailName", 128);
             return ProvisionedResource.Of(name, ("Arn", $"arn:{Partition(r)}:cloudtrail:{r.RegionName}:{r.AccountId}:trail/{name}"), ("SnsTopicArn", ""));
         }, nameProperty: "TrailName");
-        yield return Simple("AWS::Logs::LogGroup", ["Arn"], ["LogGroupName"], r =>
-        {
-            var name = PhysicalNames.Given(r, "LogGroupName", 512);
-            return ProvisionedResource.Of(name, ("Arn", $"arn:{Partition(r)}:logs:{r.RegionName}:{r.AccountId}:log-group:{name}:*"));
-        }, nameProperty: "LogGroupName");
 
         // ---------- IAM ----------
         yield return Simple("AWS::IAM::Role", ["Arn", "RoleId"], ["RoleName", "Path"], r =>
@@ -116,11 +104,6 @@ public static class SimpleResources
         yield return Simple("AWS::IAM::Policy", [], [], r => ProvisionedResource.Of(PhysicalNames.Generate(r, 128)));
 
         // ---------- build, deploy, notifications ----------
-        yield return Simple("AWS::CodeBuild::Project", ["Arn"], ["Name"], r =>
-        {
-            var name = PhysicalNames.Given(r, "Name", 150);
-            return ProvisionedResource.Of(name, ("Arn", $"arn:{Partition(r)}:codebuild:{r.RegionName}:{r.AccountId}:project/{name}"));
-        }, nameProperty: "Name");
         yield return Simple("AWS::CodeDeploy::Application", [], ["ApplicationName", "ComputePlatform"], r => ProvisionedResource.Of(PhysicalNames.Given(r, "ApplicationName", 100)), nameProperty: "ApplicationName");
         yield return Simple("AWS::CodeDeploy::DeploymentConfig", [], ["*"], r => ProvisionedResource.Of(PhysicalNames.Given(r, "DeploymentConfigName", 100)), nameProperty: "DeploymentConfigName");
         yield return Simple("AWS::CodeDeploy::DeploymentGroup", [], ["ApplicationName", "DeploymentGroupName"], r => ProvisionedResource.Of(PhysicalNames.Given(r, "DeploymentGroupName", 100)));
@@ -135,6 +118,15 @@ public static class SimpleResources
             var arn = $"{r.Text("TopicArn")}:{Ids.Uuid()}";
             return ProvisionedResource.Of(arn, ("Arn", arn));
         });
+        // "AWS::CloudWatch::Alarm": Ref is the alarm name, Fn::GetAtt Arn its ARN.
+        yield return Simple("AWS::CloudWatch::Alarm", ["Arn"], ["AlarmName"], r =>
+        {
+            var name = PhysicalNames.Given(r, "AlarmName", 255);
+            return ProvisionedResource.Of(name, ("Arn", $"arn:{Partition(r)}:cloudwatch:{r.RegionName}:{r.AccountId}:alarm:{name}"));
+        }, nameProperty: "AlarmName");
+        // "AWS::Route53::RecordSet": Ref is the record's domain name; it has no attributes.
+        yield return Simple("AWS::Route53::RecordSet", [], ["Name", "Type", "HostedZoneId", "HostedZoneName", "SetIdentifier"],
+            r => ProvisionedResource.Of(r.Text("Name") ?? PhysicalNames.Generate(r)));
         yield return Simple("AWS::RDS::DBSubnetGroup", [], ["DBSubnetGroupName"], r => ProvisionedResource.Of(PhysicalNames.Given(r, "DBSubnetGroupName", 255, lowercase: true)), nameProperty: "DBSubnetGroupName");
     }
 

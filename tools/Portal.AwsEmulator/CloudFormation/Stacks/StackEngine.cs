@@ -28,6 +28,19 @@ public sealed class StackEngine(EmulatorState state, EmulatorTimings timings, Fa
     public void StartDelete(RegionState region, string stackId, string? token, IReadOnlySet<string> retain) =>
         Run(region, stackId, token, operation => DeleteAsync(operation, retain));
 
+    /// <summary>ContinueUpdateRollback (the stack is already UPDATE_ROLLBACK_IN_PROGRESS): finishes the rollback that failed.</summary>
+    public void ContinueUpdateRollback(RegionState region, string stackId, string? token) =>
+        Run(region, stackId, token, operation =>
+        {
+            var pending = operation.Region.Stacks.Change(stackId, s =>
+            {
+                var left = s.PendingRollback!;
+                s.PendingRollback = null;
+                return left;
+            });
+            return RollBackUpdateAsync(operation, pending);
+        });
+
     /// <summary>
     /// DeleteStack during CREATE_IN_PROGRESS (the stack is already DELETE_IN_PROGRESS): the creation stops starting
     /// resources, and deletes what it made once the resources in flight are done.
@@ -78,7 +91,7 @@ public sealed class StackEngine(EmulatorState state, EmulatorTimings timings, Fa
         }
     }
 
-    private StackBlueprint Blueprint(RegionState region, string stackId, StackOperationRecord operation)
+    private static StackBlueprint Blueprint(RegionState region, string stackId, StackOperationRecord operation)
     {
         var identity = region.Stacks.Change(stackId, s => new StackIdentity(region.Name, region.AccountId, s.StackName, s.StackId, s.NotificationArns));
         return StackBlueprint.Build(Template.Parse(operation.TemplateBody), operation.Parameters.ToDictionary(p => p.Key, p => p.Value), identity, region.Stacks.Export);
@@ -146,7 +159,7 @@ public sealed class StackEngine(EmulatorState state, EmulatorTimings timings, Fa
     }
 
     /// <summary>A resumed creation keeps the resources it had made (finished, or made and still stabilising).</summary>
-    private Task<StepOutcome> CreateOrKeepAsync(StackOperation operation, StackBlueprint blueprint, string logicalId, CancellationToken cancellationToken)
+    private static Task<StepOutcome> CreateOrKeepAsync(StackOperation operation, StackBlueprint blueprint, string logicalId, CancellationToken cancellationToken)
     {
         var resource = operation.Region.Stacks.Change(operation.StackId, s => s.Resource(logicalId)?.Copy());
         if (resource is { Status: StackStatuses.CreateComplete }) return Task.FromResult(StepOutcome.Succeeded);
@@ -154,7 +167,7 @@ public sealed class StackEngine(EmulatorState state, EmulatorTimings timings, Fa
         return operation.CreateAsync(blueprint, logicalId, cancellationToken);
     }
 
-    private async Task RollbackAsync(StackOperation operation)
+    private static async Task RollbackAsync(StackOperation operation)
     {
         var failed = await DeleteResourcesAsync(operation, new HashSet<string>());
         operation.Region.Stacks.Change(operation.StackId, s =>
@@ -170,7 +183,7 @@ public sealed class StackEngine(EmulatorState state, EmulatorTimings timings, Fa
 
     // ---------- update ----------
 
-    private async Task UpdateAsync(StackOperation operation, StackBlueprint blueprint, StackSnapshot before, string? changeSetId)
+    private static async Task UpdateAsync(StackOperation operation, StackBlueprint blueprint, StackSnapshot before, string? changeSetId)
     {
         var journal = new UpdateJournal();
         var result = await DependencyScheduler.RunAsync(blueprint.Graph.Dependencies, (id, ct) => operation.UpdateAsync(blueprint, id, journal, ct), stopOnFailure: true, operation.Lifetime);
@@ -187,18 +200,46 @@ public sealed class StackEngine(EmulatorState state, EmulatorTimings timings, Fa
         }
         operation.SetStackStatus(StackStatuses.UpdateRollbackInProgress, failure);
         Finish(operation, changeSetId, succeeded: false);
-        foreach (var resource in journal.TouchedResources.Reverse())
-            await operation.RevertAsync(resource, journal);
+        await RollBackUpdateAsync(operation, new PendingRollback
+        {
+            Failure = failure,
+            Before = before,
+            Revert = [.. journal.TouchedResources.Reverse()],
+            Created = [.. journal.CreatedResources],
+            Abandoned = [.. journal.AbandonedResources],
+        });
+    }
+
+    /// <summary>
+    /// Puts back what the update changed, then cleans up (UPDATE_ROLLBACK_COMPLETE_CLEANUP_IN_PROGRESS) and ends
+    /// UPDATE_ROLLBACK_COMPLETE. A resource that cannot be put back leaves the stack UPDATE_ROLLBACK_FAILED, keeping
+    /// what is left to do for ContinueUpdateRollback.
+    /// </summary>
+    private static async Task RollBackUpdateAsync(StackOperation operation, PendingRollback pending)
+    {
+        var journal = new UpdateJournal();
+        foreach (var resource in pending.Abandoned) journal.Abandoned(resource);
+        var failed = new List<StackResourceRecord>();
+        foreach (var resource in pending.Revert)
+            if (!await operation.RevertAsync(resource, journal)) failed.Add(resource);
+        if (failed.Count > 0)
+        {
+            (pending.Revert, pending.Abandoned) = (failed, [.. journal.AbandonedResources]);
+            operation.Region.Stacks.Change(operation.StackId, s => (s.PendingRollback, s.Operation) = (pending, null));
+            operation.SetStackStatus(StackStatuses.UpdateRollbackFailed,
+                $"The following resource(s) failed to update: [{string.Join(", ", failed.Select(r => r.LogicalId).Order())}]. ");
+            return;
+        }
         operation.SetStackStatus(StackStatuses.UpdateRollbackCompleteCleanupInProgress);
-        var created = operation.Region.Stacks.Change(operation.StackId, s => journal.CreatedResources.Select(s.Resource).OfType<StackResourceRecord>().Select(r => r.Copy()).ToList());
+        var created = operation.Region.Stacks.Change(operation.StackId, s => pending.Created.Select(s.Resource).OfType<StackResourceRecord>().Select(r => r.Copy()).ToList());
         await DeleteAllAsync(operation, created, DeleteMode.Remove);
         await DeleteAllAsync(operation, journal.AbandonedResources, DeleteMode.Retire);
         operation.Region.Stacks.Change(operation.StackId, s =>
         {
-            before.Restore(s);
+            pending.Before.Restore(s);
             s.Operation = null;
         });
-        operation.SetStackStatus(StackStatuses.UpdateRollbackComplete, failure);
+        operation.SetStackStatus(StackStatuses.UpdateRollbackComplete, pending.Failure);
     }
 
     /// <summary>Deletes the resources the new template dropped and the old physical resources of replacements.</summary>
@@ -223,7 +264,7 @@ public sealed class StackEngine(EmulatorState state, EmulatorTimings timings, Fa
 
     // ---------- delete ----------
 
-    private async Task DeleteAsync(StackOperation operation, IReadOnlySet<string> retain)
+    private static async Task DeleteAsync(StackOperation operation, IReadOnlySet<string> retain)
     {
         var failed = await DeleteResourcesAsync(operation, retain);
         if (failed.Count > 0)

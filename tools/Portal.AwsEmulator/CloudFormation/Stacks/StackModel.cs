@@ -39,6 +39,9 @@ public sealed class StackRecord
     /// <summary>What the running operation needs to go on after a restart (null when the stack is idle).</summary>
     public StackOperationRecord? Operation { get; set; }
 
+    /// <summary>In UPDATE_ROLLBACK_FAILED: what the update's rollback has left to do, for ContinueUpdateRollback.</summary>
+    public PendingRollback? PendingRollback { get; set; }
+
     public bool IsDeleted => Status == StackStatuses.DeleteComplete;
     public bool IsInProgress => Status.EndsWith("_IN_PROGRESS", StringComparison.Ordinal);
 
@@ -100,6 +103,23 @@ public sealed class StackOperationRecord
     public string? ChangeSetId { get; set; }
 }
 
+/// <summary>An update's rollback that could not finish: the resources still to put back and what the cleanup must remove.</summary>
+public sealed class PendingRollback
+{
+    /// <summary>Why the update failed: the reason the stack ends UPDATE_ROLLBACK_COMPLETE with.</summary>
+    public string? Failure { get; set; }
+    public StackSnapshot Before { get; set; } = null!;
+
+    /// <summary>The resources as they were before the update, whose putting back failed.</summary>
+    public List<StackResourceRecord> Revert { get; set; } = [];
+
+    /// <summary>Resources the update created (deleted by the cleanup).</summary>
+    public List<string> Created { get; set; } = [];
+
+    /// <summary>New physical resources of replacements the rollback left behind (deleted by the cleanup).</summary>
+    public List<StackResourceRecord> Abandoned { get; set; } = [];
+}
+
 public sealed class ChangeSetRecord
 {
     public string ChangeSetId { get; set; } = "";
@@ -116,6 +136,9 @@ public sealed class ChangeSetRecord
     public List<string> Capabilities { get; set; } = [];
     public List<string> NotificationArns { get; set; } = [];
     public string? ClientToken { get; set; }
+
+    /// <summary>The role CreateChangeSet named; ExecuteChangeSet makes it the stack's.</summary>
+    public string? RoleArn { get; set; }
     public List<ResourceChangeRecord> Changes { get; set; } = [];
 }
 

@@ -152,8 +152,8 @@ public sealed class StackOperation(RegionState region, string stackId, string? c
         }
     }
 
-    /// <summary>Puts a resource back as it was before the update (its old physical resource and properties).</summary>
-    public async Task RevertAsync(StackResourceRecord before, UpdateJournal journal)
+    /// <summary>Puts a resource back as it was before the update (its old physical resource and properties); false when that failed.</summary>
+    public async Task<bool> RevertAsync(StackResourceRecord before, UpdateJournal journal)
     {
         var now = Store.Change(StackId, stack => stack.Resource(before.LogicalId)?.Copy());
         ResourceEvent(before.LogicalId, null, StackStatuses.UpdateInProgress);
@@ -165,17 +165,20 @@ public sealed class StackOperation(RegionState region, string stackId, string? c
                 ResourceCatalog.For(before.Type).Update(Request(before.Type, before.LogicalId, before.Properties), now.Properties,
                     new ProvisionedResource { PhysicalId = now.PhysicalId ?? "", Attributes = now.Attributes });
             await Task.Delay(timings.ResourceDelay(before.Type), Lifetime);
+            if (faults.ForResource(StackName, before.LogicalId, before.Type, "Rollback") is { } reason)
+                throw new ResourceFailedException(reason);
         }
         catch (Exception error) when (error is ResourceFailedException or AwsServiceException)
         {
             ResourceEvent(before.LogicalId, null, StackStatuses.UpdateFailed, error.Message);
-            return;
+            return false;
         }
         ResourceEvent(before.LogicalId, r =>
         {
             (r.PhysicalId, r.Properties, r.Attributes, r.DependsOn) = (before.PhysicalId, before.Properties, before.Attributes, before.DependsOn);
             (r.DeletionPolicy, r.UpdateReplacePolicy) = (before.DeletionPolicy, before.UpdateReplacePolicy);
         }, StackStatuses.UpdateComplete);
+        return true;
     }
 
     /// <summary>Deletes a resource (or skips it when its policy retains it).</summary>

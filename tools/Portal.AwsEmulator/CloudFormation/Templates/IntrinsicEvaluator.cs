@@ -174,7 +174,7 @@ public sealed class IntrinsicEvaluator(EvaluationScope scope)
     private JsonNode? If(JsonArray args) =>
         Evaluate(scope.Condition(Text(args[0], "Fn::If")) ? args[1] : args[2]);
 
-    private JsonNode Equals(JsonArray args) => JsonValue.Create(TemplateText.SameValue(args[0], args[1]));
+    private static JsonNode Equals(JsonArray args) => JsonValue.Create(TemplateText.SameValue(args[0], args[1]));
 
     private JsonNode? FindInMap(JsonArray args)
     {
@@ -206,16 +206,18 @@ public sealed class IntrinsicEvaluator(EvaluationScope scope)
         return new JsonArray(subnets.ToArray());
     }
 
+    private static readonly string[] ZoneSuffixes = ["a", "b", "c"];
+
     private JsonNode GetAzs(string region)
     {
         var name = region.Length == 0 ? scope.Stack.Region : region;
-        return new JsonArray(new[] { "a", "b", "c" }.Select(zone => (JsonNode?)JsonValue.Create(name + zone)).ToArray());
+        return new JsonArray(ZoneSuffixes.Select(zone => (JsonNode?)JsonValue.Create(name + zone)).ToArray());
     }
 
     private JsonNode ImportValue(string exportName) =>
         JsonValue.Create(scope.Exports(exportName) ?? throw AwsServiceException.Validation($"No export named {exportName} found"));
 
-    private IEnumerable<JsonNode?> Conditions(JsonNode? argument, string name) =>
+    private static IEnumerable<JsonNode?> Conditions(JsonNode? argument, string name) =>
         argument is JsonArray { Count: >= 1 and <= 10 } list ? list : throw Error($"{name} requires a list of 1 to 10 conditions");
 
     private JsonArray Arguments(JsonNode? argument, string name, int count, bool evaluate = true)

@@ -45,6 +45,7 @@ public sealed class PipelineResource : IResourceProvisioner
             throw HandlerErrors.Failure(Service, $"Stage name '{duplicate.Key}' is used more than once.");
         return new PipelineRecord
         {
+            ArtifactStore = ArtifactStore(request),
             PipelineType = type,
             ExecutionMode = mode,
             Stages = stages,
@@ -62,11 +63,22 @@ public sealed class PipelineResource : IResourceProvisioner
             return new ActionDeclaration(
                 Text(a, "Name") ?? "", Text(typeId, "Category") ?? "", Text(typeId, "Owner") ?? "", Text(typeId, "Provider") ?? "", Text(typeId, "Version") ?? "1",
                 int.TryParse(Text(a, "RunOrder"), NumberStyles.None, CultureInfo.InvariantCulture, out var order) ? order : 1,
-                (a["Configuration"] as JsonObject ?? []).ToDictionary(c => c.Key, c => TemplateText.AsString(c.Value) ?? c.Value?.ToJsonString() ?? ""));
+                (a["Configuration"] as JsonObject ?? []).ToDictionary(c => c.Key, c => TemplateText.AsString(c.Value) ?? c.Value?.ToJsonString() ?? ""),
+                ArtifactNames(a["InputArtifacts"]), ArtifactNames(a["OutputArtifacts"]), Text(a, "Namespace"));
         }).ToList();
         if (actions.Count == 0)
             throw HandlerErrors.Failure(Service, $"Stage '{name}' must contain at least one action.");
         return new StageDeclaration(name, actions);
+    }
+
+    private static List<string> ArtifactNames(JsonNode? node) => Objects(node).Select(o => Text(o, "Name") ?? "").Where(n => n.Length > 0).ToList();
+
+    /// <summary>ArtifactStore's bucket, or for a cross-region pipeline the one ArtifactStores gives the stack's region.</summary>
+    private static string? ArtifactStore(ResourceRequest request)
+    {
+        if (request.Properties["ArtifactStore"] is JsonObject store) return Text(store, "Location");
+        return Objects(request.Properties["ArtifactStores"]).FirstOrDefault(s => Text(s, "Region") == request.RegionName) is { } regional
+            && regional["ArtifactStore"] is JsonObject inner ? Text(inner, "Location") : null;
     }
 
     private static IEnumerable<JsonObject> Objects(JsonNode? node) => node is JsonArray list ? list.OfType<JsonObject>() : [];

@@ -1,0 +1,145 @@
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+using Portal.Aws.CloudFormation;
+using Portal.AwsEmulator.Faults;
+using Portal.Data;
+using Portal.Data.Audit;
+using Portal.Data.Entities;
+using Portal.Provisioning.Changes;
+using Portal.Provisioning.Hosts;
+using Portal.Provisioning.Orders;
+using Portal.Tests.Support;
+
+namespace Portal.Provisioning.Tests.Integration;
+
+/// <summary>
+/// The dead ends AWS can leave a stack in, and the operator's ways out: an update whose rollback fails
+/// (UPDATE_ROLLBACK_FAILED: continue the rollback, skipping what cannot be put back, then update again), a delete that
+/// fails (DELETE_FAILED: delete again keeping what cannot be deleted), and a new stack CloudFormation does not show yet.
+/// </summary>
+public sealed class RecoveryTests : IAsyncLifetime
+{
+    private static readonly Actor Customer = new(null, "customer@example.test");
+    private static readonly Actor Operator = new(null, "operator@example.test");
+    private ProvisioningWorld world = null!;
+
+    public async Task InitializeAsync() => world = await ProvisioningWorld.StartAsync();
+
+    public async Task DisposeAsync() => await world.DisposeAsync();
+
+    [Fact]
+    public async Task An_update_whose_rollback_failed_is_continued_skipping_the_named_resource_then_applied()
+    {
+        var host = await ActiveHostAsync("stuck", EnvironmentKind.Dev);
+        var software = host.Environments.Single().SoftwareStackName!;
+        await world.Emulator.AddFaultsAsync(new FaultSettings
+        {
+            Resources =
+            [
+                new ResourceFault { StackName = software, LogicalId = "AutoScalingGroup", Operation = "Update", Reason = "Group busy", Times = 1 },
+                new ResourceFault { StackName = software, LogicalId = "LaunchTemplate", Operation = "Rollback", Reason = "Version deleted outside the stack" },
+            ],
+        });
+        await ConfirmAsync(host, o => o.Plan = "medium");
+        var stuck = await world.WaitForAsync(host.Id, HostState.Failed);
+        Assert.Contains("UPDATE_ROLLBACK_FAILED", stuck.Environments.Single().StateReason);
+        Assert.Contains("continue the rollback", stuck.Environments.Single().StateReason);
+
+        // A plain retry cannot get out: AWS refuses to update a stack in UPDATE_ROLLBACK_FAILED.
+        Assert.Equal(ActionOutcome.Done, (await OperationsAsync(o => o.RetryAsync(host.Id, Operator))).Outcome);
+        var still = await world.WaitForAsync(host.Id, HostState.Failed);
+        Assert.Contains("UPDATE_ROLLBACK_FAILED", still.Environments.Single().StateReason);
+
+        var refused = await OperationsAsync(o => o.RecoverAsync(host.Id, EnvironmentKind.Dev, StackRecovery.RetainResources, ["LaunchTemplate"], Operator));
+        var hostile = await OperationsAsync(o => o.RecoverAsync(host.Id, EnvironmentKind.Dev, StackRecovery.ContinueRollback, ["Launch Template; DROP"], Operator));
+        var missing = await OperationsAsync(o => o.RecoverAsync(host.Id, EnvironmentKind.Production, StackRecovery.ContinueRollback, [], Operator));
+        var continued = await OperationsAsync(o => o.RecoverAsync(host.Id, EnvironmentKind.Dev, StackRecovery.ContinueRollback, ["LaunchTemplate"], Operator));
+        var active = await world.WaitForAsync(host.Id, HostState.Active);
+
+        Assert.Equal(ActionOutcome.Conflict, refused.Outcome);
+        Assert.Equal((ActionOutcome.Invalid, "resources"), (hostile.Outcome, hostile.Field));
+        Assert.Equal(ActionOutcome.NotFound, missing.Outcome);
+        Assert.Equal(ActionOutcome.Done, continued.Outcome);
+        var cloudFormation = world.Portal.Services.GetRequiredService<ICloudFormation>();
+        var stack = (await cloudFormation.DescribeStackAsync(software))!;
+        Assert.Equal(("UPDATE_COMPLETE", "t3.medium"), (stack.StackStatus, stack.Parameters.Single(p => p.Key == "InstanceType").Value));
+        var environment = active.Environments.Single();
+        Assert.Equal((StackRecovery.None, 0), (environment.Recovery, environment.RecoveryResources.Count));
+        var skipped = await EventsAsync(environment.Id, software);
+        Assert.Contains(skipped, e => e.LogicalResourceId == "LaunchTemplate" && e.ResourceStatusReason == "Resource skipped during UpdateRollback");
+        Assert.Contains(await AuditAsync(host.Id), a => a.Action == AuditActions.EnvironmentRollbackContinued && a.ActorName == Operator.Name
+            && a.Details!.Contains("LaunchTemplate"));
+    }
+
+    [Fact]
+    public async Task A_decommission_whose_delete_failed_is_retried_keeping_the_named_resource()
+    {
+        var host = await ActiveHostAsync("sticky", EnvironmentKind.Dev);
+        var software = host.Environments.Single().SoftwareStackName!;
+        await world.Emulator.AddFaultsAsync(new FaultSettings
+        {
+            Resources = [new ResourceFault { StackName = software, LogicalId = "InstanceSecurityGroup", Operation = "Delete", Reason = "has a dependent object" }],
+        });
+        await OperationsAsync(o => o.DecommissionAsync(Customer, host.CustomerId, host.Name, host.Name));
+        var failed = await world.WaitForAsync(host.Id, HostState.Failed);
+        Assert.Contains("DELETE_FAILED", failed.Environments.Single().StateReason);
+
+        Assert.Equal(ActionOutcome.Done, (await OperationsAsync(o => o.RetryAsync(host.Id, Operator))).Outcome);
+        Assert.Contains("DELETE_FAILED", (await world.WaitForAsync(host.Id, HostState.Failed)).Environments.Single().StateReason);
+
+        var nothingNamed = await OperationsAsync(o => o.RecoverAsync(host.Id, EnvironmentKind.Dev, StackRecovery.RetainResources, [], Operator));
+        var wrongKind = await OperationsAsync(o => o.RecoverAsync(host.Id, EnvironmentKind.Dev, StackRecovery.ContinueRollback, [], Operator));
+        var kept = await OperationsAsync(o => o.RecoverAsync(host.Id, EnvironmentKind.Dev, StackRecovery.RetainResources, ["InstanceSecurityGroup"], Operator));
+        var gone = await world.WaitForAsync(host.Id, HostState.Decommissioned);
+
+        Assert.Equal((ActionOutcome.Invalid, "resources"), (nothingNamed.Outcome, nothingNamed.Field));
+        Assert.Equal(ActionOutcome.Conflict, wrongKind.Outcome);
+        Assert.Equal(ActionOutcome.Done, kept.Outcome);
+        Assert.Equal(EnvironmentState.Decommissioned, gone.Environments.Single().State);
+        var events = await EventsAsync(gone.Environments.Single().Id, software);
+        Assert.Contains(events, e => e.LogicalResourceId == "InstanceSecurityGroup" && e.ResourceStatus == "DELETE_SKIPPED");
+        Assert.Contains(await AuditAsync(host.Id), a => a.Action == AuditActions.EnvironmentDeleteRetaining);
+    }
+
+    [Fact]
+    public async Task A_new_stack_that_CloudFormation_does_not_show_yet_is_waited_for()
+    {
+        await world.Emulator.AddFaultsAsync(new FaultSettings { NewStacks = [new StackVisibilityFault { Misses = 2 }] });
+
+        var host = await ActiveHostAsync("shy", EnvironmentKind.Dev);
+
+        Assert.All(host.Environments, e => Assert.Equal(EnvironmentState.Active, e.State));
+        Assert.NotNull(host.Environments.Single().SoftwareStackId);
+    }
+
+    private async Task<Host> ActiveHostAsync(string name, params EnvironmentKind[] environments)
+    {
+        var order = await world.OrderAsync(name, environments);
+        return await world.WaitForAsync(order.Id, HostState.Active);
+    }
+
+    private async Task ConfirmAsync(Host host, Action<HostOrder> edit)
+    {
+        var order = HostOrderMapping.FromHost(await world.HostAsync(host.Id));
+        edit(order);
+        var proposed = Assert.IsType<ChangeOutcome.Done>(await world.Portal.WithScopeAsync(s =>
+            s.GetRequiredService<HostChanges>().ProposeAsync(Customer, host.CustomerId, host.Name, order)));
+        await Poll.UntilAsync(() => ChangeAsync(proposed.Change.Id), c => c.State is HostChangeState.Ready or HostChangeState.Failed,
+            TimeSpan.FromSeconds(30), "the change's preview", c => $"{c.State} {c.StateReason}");
+        Assert.IsType<ChangeOutcome.Done>(await world.Portal.WithScopeAsync(s =>
+            s.GetRequiredService<HostChanges>().ConfirmAsync(Customer, host.CustomerId, host.Name, proposed.Change.Id)));
+    }
+
+    private Task<HostChange> ChangeAsync(Guid id) => world.Portal.WithScopeAsync(s =>
+        s.GetRequiredService<PortalDbContext>().HostChanges.AsNoTracking().SingleAsync(c => c.Id == id));
+
+    private Task<ActionResult> OperationsAsync(Func<HostOperations, Task<ActionResult>> call) =>
+        world.Portal.WithScopeAsync(s => call(s.GetRequiredService<HostOperations>()));
+
+    private Task<List<StackEvent>> EventsAsync(Guid environmentId, string stackName) => world.Portal.WithScopeAsync(s =>
+        s.GetRequiredService<PortalDbContext>().StackEvents.AsNoTracking()
+            .Where(e => e.HostEnvironmentId == environmentId && e.StackName == stackName).ToListAsync());
+
+    private Task<List<AuditEntry>> AuditAsync(Guid hostId) => world.Portal.WithScopeAsync(s =>
+        s.GetRequiredService<PortalDbContext>().AuditEntries.AsNoTracking().Where(a => a.HostId == hostId).ToListAsync());
+}
