@@ -113,6 +113,13 @@ public sealed class ProvisioningWorld : IAsyncDisposable
     public Task<Host> OrderAsync(string hostName, EnvironmentKind[] environments, Action<Host>? configure, string? customerSlug = null) =>
         Portal.WithScopeAsync(services => TestOrders.PlaceAsync(services.GetRequiredService<PortalDbContext>(), hostName, environments, configure, customerSlug));
 
+    /// <summary>A host ordered as the order form saves it and provisioned by the portal's own jobs until Active.</summary>
+    public async Task<Host> ActiveHostAsync(string hostName, params EnvironmentKind[] environments)
+    {
+        var order = await OrderAsync(hostName, environments);
+        return await WaitForAsync(order.Id, HostState.Active);
+    }
+
     /// <summary>The host with its environments, fresh from the database.</summary>
     public Task<Host> HostAsync(Guid hostId) => Portal.WithScopeAsync(services =>
         services.GetRequiredService<PortalDbContext>().Hosts.AsNoTracking().Include(h => h.Environments).SingleAsync(h => h.Id == hostId));

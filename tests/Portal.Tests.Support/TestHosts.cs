@@ -2,7 +2,6 @@ using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using Portal.Data;
 using Portal.Data.Entities;
-using Portal.Data.Security;
 using Portal.GitLab;
 
 namespace Portal.Tests.Support;
@@ -36,34 +35,14 @@ public static class TestHosts
             if (projectId is not null && hostState != HostState.Decommissioned)
                 await db.Hosts.Where(h => h.GitLab.ProjectId == projectId && h.State != HostState.Decommissioned)
                     .ExecuteUpdateAsync(set => set.SetProperty(h => h.State, HostState.Decommissioned));
-            var slug = "c" + Guid.NewGuid().ToString("N")[..12];
-            var customer = new Customer { Name = $"Customer {slug}", Slug = slug };
-            var token = SecretToken.Generate("glw_");
-            var host = new Host
-            {
-                Customer = customer,
-                Name = "web",
-                Plan = "small",
-                State = hostState,
-                WebhookTokenHash = SecretToken.Hash(token),
-                GitLab = new GitLabProject { ProjectId = projectId, PathWithNamespace = projectPath, HttpUrl = $"{GitLab.GitLabSender.Instance}/{projectPath}.git" },
-            };
+            var builder = new TestHostBuilder("web").WithGitLab(projectId, projectPath).Provisioned(hostState, environmentState, pipelines);
+            var host = builder.Build();
             if (gitLabToken is not null)
                 host.GitLab.TokenSecretArn = await services.GetRequiredService<GitLabTokenVault>()
-                    .CreateAsync(slug, host.Name, host.Id, new HostGitLabSecret(gitLabToken, token), CancellationToken.None);
-            var pipelineNames = new Dictionary<EnvironmentKind, string>();
-            foreach (var (kind, branch) in DefaultBranches)
-            {
-                var pipeline = pipelines?.GetValueOrDefault(kind) ?? $"{slug}-web-{EnvironmentNames.Of(kind)}-software";
-                pipelineNames[kind] = pipeline;
-                host.Environments.Add(new HostEnvironment
-                {
-                    Kind = kind, Branch = branch, State = environmentState, PipelineName = pipeline,
-                    Outputs = EmulatorPipelines.SourceOutputs($"hosts/{slug}/web/{EnvironmentNames.Of(kind)}/software/releases/"),
-                });
-            }
+                    .CreateAsync(builder.CustomerSlug, host.Name, host.Id, new HostGitLabSecret(gitLabToken, builder.WebhookToken), CancellationToken.None);
             db.Hosts.Add(host);
             await db.SaveChangesAsync();
-            return new TestHost(host.Id, customer.Id, host.Name, token, host.Environments.ToDictionary(e => e.Kind, e => e.Id), pipelineNames);
+            return new TestHost(host.Id, host.CustomerId, host.Name, builder.WebhookToken, host.Environments.ToDictionary(e => e.Kind, e => e.Id),
+                host.Environments.ToDictionary(e => e.Kind, e => builder.PipelineOf(e.Kind)));
         });
 }

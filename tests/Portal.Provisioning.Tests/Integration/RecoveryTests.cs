@@ -30,7 +30,7 @@ public sealed class RecoveryTests : IAsyncLifetime
     [Fact]
     public async Task An_update_whose_rollback_failed_is_continued_skipping_the_named_resource_then_applied()
     {
-        var host = await ActiveHostAsync("stuck", EnvironmentKind.Dev);
+        var host = await world.ActiveHostAsync("stuck", EnvironmentKind.Dev);
         var software = host.Environments.Single().SoftwareStackName!;
         await world.Emulator.AddFaultsAsync(new FaultSettings
         {
@@ -74,7 +74,7 @@ public sealed class RecoveryTests : IAsyncLifetime
     [Fact]
     public async Task A_decommission_whose_delete_failed_is_retried_keeping_the_named_resource()
     {
-        var host = await ActiveHostAsync("sticky", EnvironmentKind.Dev);
+        var host = await world.ActiveHostAsync("sticky", EnvironmentKind.Dev);
         var software = host.Environments.Single().SoftwareStackName!;
         await world.Emulator.AddFaultsAsync(new FaultSettings
         {
@@ -106,16 +106,10 @@ public sealed class RecoveryTests : IAsyncLifetime
     {
         await world.Emulator.AddFaultsAsync(new FaultSettings { NewStacks = [new StackVisibilityFault { Misses = 2 }] });
 
-        var host = await ActiveHostAsync("shy", EnvironmentKind.Dev);
+        var host = await world.ActiveHostAsync("shy", EnvironmentKind.Dev);
 
         Assert.All(host.Environments, e => Assert.Equal(EnvironmentState.Active, e.State));
         Assert.NotNull(host.Environments.Single().SoftwareStackId);
-    }
-
-    private async Task<Host> ActiveHostAsync(string name, params EnvironmentKind[] environments)
-    {
-        var order = await world.OrderAsync(name, environments);
-        return await world.WaitForAsync(order.Id, HostState.Active);
     }
 
     private async Task ConfirmAsync(Host host, Action<HostOrder> edit)

@@ -26,7 +26,7 @@ public sealed class UpdateTests : IAsyncLifetime
     [Fact]
     public async Task A_plan_change_is_previewed_as_change_sets_then_applied_keeping_each_priority()
     {
-        var host = await ActiveHostAsync("grow", EnvironmentKind.Dev, EnvironmentKind.Production);
+        var host = await world.ActiveHostAsync("grow", EnvironmentKind.Dev, EnvironmentKind.Production);
         var before = await world.HostAsync(host.Id);
 
         var proposed = await ChangesAsync((c, slug) => c.ProposeAsync(Customer, host.CustomerId, "grow", Edit(before, o => o.Plan = "medium")));
@@ -62,7 +62,7 @@ public sealed class UpdateTests : IAsyncLifetime
     [Fact]
     public async Task A_branch_change_touches_no_stack_and_is_saved_on_confirmation()
     {
-        var host = await ActiveHostAsync("branchy", EnvironmentKind.Dev);
+        var host = await world.ActiveHostAsync("branchy", EnvironmentKind.Dev);
         var before = await world.HostAsync(host.Id);
 
         var proposed = await ChangesAsync((c, _) => c.ProposeAsync(Customer, host.CustomerId, "branchy", Edit(before, o => o.DevBranch = "develop")));
@@ -79,7 +79,7 @@ public sealed class UpdateTests : IAsyncLifetime
     [Fact]
     public async Task What_cannot_change_is_refused_field_by_field_and_a_busy_host_cannot_be_changed()
     {
-        var host = await ActiveHostAsync("fixed", EnvironmentKind.Dev);
+        var host = await world.ActiveHostAsync("fixed", EnvironmentKind.Dev);
         var before = await world.HostAsync(host.Id);
 
         var refused = await ChangesAsync((c, _) => c.ProposeAsync(Customer, host.CustomerId, "fixed", Edit(before, o =>
@@ -107,7 +107,7 @@ public sealed class UpdateTests : IAsyncLifetime
     [Fact]
     public async Task A_failed_update_rolls_back_leaves_the_host_failed_and_a_retry_applies_it()
     {
-        var host = await ActiveHostAsync("wobbly", EnvironmentKind.Dev);
+        var host = await world.ActiveHostAsync("wobbly", EnvironmentKind.Dev);
         var before = await world.HostAsync(host.Id);
         var proposed = await ChangesAsync((c, _) => c.ProposeAsync(Customer, host.CustomerId, "wobbly", Edit(before, o => o.Plan = "medium")));
         var change = await WaitForChangeAsync(Assert.IsType<ChangeOutcome.Done>(proposed).Change.Id, HostChangeState.Ready);
@@ -130,12 +130,6 @@ public sealed class UpdateTests : IAsyncLifetime
         Assert.Equal(ActionOutcome.Done, (await world.Portal.WithScopeAsync(s => s.GetRequiredService<HostOperations>().RetryAsync(host.Id, Customer))).Outcome);
         var active = await world.WaitForAsync(host.Id, HostState.Active);
         Assert.Equal("t3.medium", (await cloudFormation.DescribeStackAsync(active.Environments.Single().SoftwareStackName!))!.Parameters.Single(p => p.Key == "InstanceType").Value);
-    }
-
-    private async Task<Host> ActiveHostAsync(string name, params EnvironmentKind[] environments)
-    {
-        var order = await world.OrderAsync(name, environments);
-        return await world.WaitForAsync(order.Id, HostState.Active);
     }
 
     private static HostOrder Edit(Host host, Action<HostOrder> edit)

@@ -5,6 +5,7 @@ using Npgsql;
 using Portal.Data;
 using Portal.Data.Entities;
 using Portal.Data.Notifications;
+using Portal.Tests.Support;
 using Portal.Web.Live;
 using static Microsoft.Playwright.Assertions;
 
@@ -76,7 +77,7 @@ public sealed class LivePageTests(PortalFixture fixture) : PortalBrowserTests(fi
     {
         var customer = await SignInAsNewCustomerAsync();
         var mine = await CreateHostAsync(customer.CustomerId!.Value, "web");
-        var other = await Portal.Tests.Support.TestHosts.CreateHostAsync(Fixture.Portal, null, "other/web");
+        var other = await Fixture.Portal.CreateHostAsync(null, "other/web");
         await OpenAsync("/hosts/web");
         var hub = Fixture.Portal.Services.GetRequiredService<LiveHub>();
         var myPage = await Portal.Tests.Support.Poll.UntilAsync(() => Task.FromResult(hub.Subscriptions.FirstOrDefault(s => s.Topic.HostId == mine.Id)),
@@ -147,18 +148,7 @@ public sealed class LivePageTests(PortalFixture fixture) : PortalBrowserTests(fi
     /// <summary>An Active host of the customer with its three environments, as provisioning leaves it.</summary>
     private Task<(Guid Id, IReadOnlyDictionary<EnvironmentKind, Guid> Environments)> CreateHostAsync(Guid customerId, string name) => DbAsync(async db =>
     {
-        var host = new Host
-        {
-            CustomerId = customerId,
-            Name = name,
-            Plan = "small",
-            State = HostState.Active,
-            GitLab = new GitLabProject { PathWithNamespace = $"acme/{name}", HttpUrl = $"https://gitlab.example.com/acme/{name}.git" },
-            Environments = [.. Portal.Tests.Support.TestHosts.DefaultBranches.Select(b =>
-                new HostEnvironment { Kind = b.Key, Branch = b.Value, State = EnvironmentState.Active })],
-        };
-        db.Hosts.Add(host);
-        await db.SaveChangesAsync();
+        var host = await new TestHostBuilder(name).OfCustomer(customerId).WithGitLab(null, $"acme/{name}").Provisioned().SaveAsync(db);
         return (host.Id, (IReadOnlyDictionary<EnvironmentKind, Guid>)host.Environments.ToDictionary(e => e.Kind, e => e.Id));
     });
 

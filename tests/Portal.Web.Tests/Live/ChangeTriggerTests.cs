@@ -127,12 +127,8 @@ public sealed class ChangeTriggerTests : IAsyncLifetime
     private async Task<(Guid CustomerId, Host Host)> CreateHostAsync(HostState state)
     {
         await using var db = Db();
-        var customer = new Customer { Name = "C", Slug = "c" + Guid.NewGuid().ToString("N")[..12] };
-        var host = NewHost(customer.Id, "web", state);
-        db.Customers.Add(customer);
-        db.Hosts.Add(host);
-        await db.SaveChangesAsync();
-        return (customer.Id, host);
+        var host = await new TestHostBuilder("web").Provisioned(state).SaveAsync(db);
+        return (host.CustomerId, host);
     }
 
     private async Task CreateManyHostsAsync(int count)
@@ -150,15 +146,6 @@ public sealed class ChangeTriggerTests : IAsyncLifetime
             FROM generate_series(1, {count}) AS g
             """);
     }
-
-    private static Host NewHost(Guid customerId, string name, HostState state) => new()
-    {
-        CustomerId = customerId,
-        Name = name,
-        Plan = "small",
-        State = state,
-        Environments = [.. TestHosts.DefaultBranches.Select(b => new HostEnvironment { Kind = b.Key, Branch = b.Value, State = EnvironmentState.Active })],
-    };
 
     private async Task ExecuteAsync(string sql)
     {
