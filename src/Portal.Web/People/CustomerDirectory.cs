@@ -14,7 +14,7 @@ public sealed partial class CustomerDirectory(IDbContextFactory<PortalDbContext>
     public async Task<List<CustomerSummary>> ListAsync(CancellationToken cancellationToken = default)
     {
         await using var db = await contexts.CreateDbContextAsync(cancellationToken);
-        return await Summaries(db.Customers).OrderBy(c => c.Name).ToListAsync(cancellationToken);
+        return await Summaries(db.Customers.OrderBy(c => c.Name)).ToListAsync(cancellationToken);
     }
 
     public async Task<CustomerSummary?> FindAsync(Guid id, CancellationToken cancellationToken = default)

@@ -34,6 +34,9 @@ public sealed class PeopleApiTests(PeopleFixture fixture) : IClassFixture<People
         Assert.Equal("customer member", roles[teammate]);
         Assert.Equal(HttpStatusCode.OK, (await mate.Http.GetAsync("/api/v1/me")).StatusCode);
 
+        var listed = (await operatorApi.GetFromJsonAsync<JsonElement>("/api/v1/customers")).EnumerateArray().ToList();
+        Assert.Equal(2, listed.Single(c => c.GetProperty("id").GetGuid() == customerId).GetProperty("people").GetInt32());
+
         var audit = await fixture.Portal.WithScopeAsync(services => services.GetRequiredService<PortalDbContext>().AuditEntries
             .Where(e => e.CustomerId == customerId).Select(e => e.Action).ToListAsync());
         Assert.Contains("customer.created", audit);
