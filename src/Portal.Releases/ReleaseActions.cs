@@ -52,7 +52,8 @@ public sealed class ReleaseActions(IDbContextFactory<PortalDbContext> contexts, 
     /// <summary>
     /// Starts a new execution of the release's own source (the same S3 object version) in its environment, through the
     /// same pipeline and approvals: a redeploy, or a roll-back when a newer release has succeeded there since. Only the
-    /// host's customer may, under the host's name (another customer's or host's release is not found); one run again of a version waits at a time.
+    /// host's customer may, under the host's name (another customer's or host's release is not found); one run again of a version waits at a time,
+    /// also when two ask at the same instant.
     /// </summary>
     public async Task<RunAgainResult> RunAgainAsync(Guid customerId, string hostName, Guid releaseId, Actor actor,
         CancellationToken cancellationToken = default)
@@ -69,6 +70,9 @@ public sealed class ReleaseActions(IDbContextFactory<PortalDbContext> contexts, 
             return RunAgainResult.Refused(release.SourceVersionId is null
                 ? "This release's source never reached S3, so there is no version to deploy again; retry it instead."
                 : "This release is still queued or running.");
+        // Two people asking at once take turns on the environment's row, so the second sees the first's release queued.
+        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
+        await db.Database.ExecuteSqlAsync($"""SELECT 1 FROM "HostEnvironments" WHERE "Id" = {environment.Id} FOR UPDATE""", cancellationToken);
         if (await db.Releases.AnyAsync(r => r.HostEnvironmentId == environment.Id && r.SourceVersionId == release.SourceVersionId
                 && (r.State == ReleaseState.Pending || r.State == ReleaseState.InProgress || r.State == ReleaseState.WaitingForApproval), cancellationToken))
             return RunAgainResult.Refused("A release of this version is already queued or running in this environment.");
@@ -84,6 +88,7 @@ public sealed class ReleaseActions(IDbContextFactory<PortalDbContext> contexts, 
             $"release {release.Id}) as release {again.Id}.",
             environment.Host.CustomerId, environment.HostId);
         await db.SaveChangesAsync(cancellationToken);
+        await transaction.CommitAsync(cancellationToken);
         startSignal.Notify();
         return new(ActionResult.Done($"{what} queued: a new execution of {Commits.Short(release.CommitId)} starts shortly."), again.Id);
     }

@@ -3,6 +3,7 @@ using System.Net.Http.Json;
 using System.Text.Json;
 using Microsoft.EntityFrameworkCore;
 using Portal.Data.Entities;
+using Portal.Tests.Support;
 
 namespace Portal.Web.Tests.Api;
 
@@ -184,6 +185,39 @@ public sealed class HostActionApiTests(JoblessPortalFixture jobless) : IClassFix
         Assert.False(await helpers.DbAsync(db => db.AuditEntries.AnyAsync(a => a.HostId == before.Id && (a.Action == "host.retry" || a.Action == "host.decommission-started"))));
         // B still can.
         Assert.Equal(HttpStatusCode.Accepted, (await apiB.PostAsync("/api/v1/hosts/b-site/retry", null)).StatusCode);
+    }
+
+    [Fact]
+    public async Task Two_redeploys_of_one_release_at_the_same_instant_queue_one_new_release()
+    {
+        var (user, api) = await helpers.CustomerAsync();
+        var name = $"twice-{Guid.NewGuid():N}"[..16];
+        var builder = new TestHostBuilder(name).OfCustomer(user.CustomerId!.Value).Provisioned();
+        var released = await helpers.DbAsync(async db =>
+        {
+            var host = await builder.SaveAsync(db);
+            var release = new Release
+            {
+                HostEnvironmentId = host.Environments.Single(e => e.Kind == EnvironmentKind.Dev).Id,
+                CommitId = new string('a', 40),
+                Branch = "main",
+                ClientRequestToken = Guid.NewGuid().ToString(),
+                PushedAt = DateTimeOffset.UtcNow,
+                State = ReleaseState.Succeeded,
+                SourceKey = "sources/twice.zip",
+                SourceVersionId = "v-1",
+            };
+            db.Releases.Add(release);
+            await db.SaveChangesAsync();
+            return release;
+        });
+
+        var answers = await Task.WhenAll(Enumerable.Range(0, 6).Select(_ =>
+            api.PostAsync($"/api/v1/hosts/{name}/releases/{released.Id}/redeploy", null)));
+
+        Assert.Equal(1, answers.Count(a => a.StatusCode == HttpStatusCode.Accepted));
+        Assert.Equal(5, answers.Count(a => a.StatusCode == HttpStatusCode.Conflict));
+        Assert.Equal(1, await helpers.DbAsync(db => db.Releases.CountAsync(r => r.HostEnvironmentId == released.HostEnvironmentId && r.State == ReleaseState.Pending)));
     }
 
     /// <summary>The environment failed as a stack failure leaves it: state Failed with AWS's reason, the host rolled up to Failed.</summary>
