@@ -1,4 +1,6 @@
+using Microsoft.Playwright;
 using Portal.Tests.Support;
+using static Microsoft.Playwright.Assertions;
 
 namespace Portal.Web.Tests.People;
 
@@ -42,11 +44,31 @@ public sealed class MfaFixture : PeopleFixture
 }
 
 /// <summary>The people fixture with single sign-on through a real OpenID provider (npm oidc-provider) started first.</summary>
-public sealed class SsoFixture : PeopleFixture
+public class SsoFixture : PeopleFixture
 {
     public OidcProvider Provider { get; private set; } = null!;
 
     protected override IReadOnlyDictionary<string, string?> MoreSettings => Provider.PortalSettings;
+
+    /// <summary>oidc-provider's development sign-in form (any login name), then its consent page when it asks.</summary>
+    public async Task SignInAtProviderAsync(IPage page, string login)
+    {
+        await Expect(page).ToHaveURLAsync(new System.Text.RegularExpressions.Regex("^" + System.Text.RegularExpressions.Regex.Escape(Provider.Issuer.ToString())));
+        await page.Locator("input[name=login]").FillAsync(login);
+        await page.Locator("input[name=password]").FillAsync("any");
+        await page.Locator("button[type=submit]").ClickAsync();
+        var consent = page.GetByRole(AriaRole.Button, new() { Name = "Continue" });
+        var back = page.WaitForURLAsync(url => url.StartsWith(Portal.BaseUrl.ToString(), StringComparison.Ordinal));
+        if (await Task.WhenAny(back, consent.WaitForAsync()) != back) await consent.ClickAsync();
+        try
+        {
+            await back;
+        }
+        catch (TimeoutException e)
+        {
+            throw new TimeoutException($"Still at {page.Url}: {await page.Locator("body").InnerTextAsync()}", e);
+        }
+    }
 
     public override async Task InitializeAsync()
     {
@@ -60,4 +82,11 @@ public sealed class SsoFixture : PeopleFixture
         await base.DisposeAsync();
         await Provider.DisposeAsync();
     }
+}
+
+/// <summary>Single sign-on as production runs it: operators must use an authenticator too.</summary>
+public sealed class SsoMfaFixture : SsoFixture
+{
+    protected override IReadOnlyDictionary<string, string?> MoreSettings =>
+        new Dictionary<string, string?>(base.MoreSettings) { ["Portal:Accounts:RequireMfaForOperators"] = "true" };
 }

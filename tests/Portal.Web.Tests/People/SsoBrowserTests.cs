@@ -87,25 +87,7 @@ public sealed class SsoBrowserTests(SsoFixture fixture) : IClassFixture<SsoFixtu
             services.GetRequiredService<PortalDbContext>().Users.AnyAsync(u => u.Email == stranger)));
     }
 
-    /// <summary>oidc-provider's development sign-in form (any login name), then its consent page when it asks.</summary>
-    private async Task SignInAtProviderAsync(IPage page, string login)
-    {
-        await Expect(page).ToHaveURLAsync(new System.Text.RegularExpressions.Regex("^" + System.Text.RegularExpressions.Regex.Escape(fixture.Provider.Issuer.ToString())));
-        await page.Locator("input[name=login]").FillAsync(login);
-        await page.Locator("input[name=password]").FillAsync("any");
-        await page.Locator("button[type=submit]").ClickAsync();
-        var consent = page.GetByRole(AriaRole.Button, new() { Name = "Continue" });
-        var back = page.WaitForURLAsync(url => url.StartsWith(fixture.Portal.BaseUrl.ToString(), StringComparison.Ordinal));
-        if (await Task.WhenAny(back, consent.WaitForAsync()) != back) await consent.ClickAsync();
-        try
-        {
-            await back;
-        }
-        catch (TimeoutException e)
-        {
-            throw new TimeoutException($"Still at {page.Url}: {await page.Locator("body").InnerTextAsync()}", e);
-        }
-    }
+    private Task SignInAtProviderAsync(IPage page, string login) => fixture.SignInAtProviderAsync(page, login);
 
     private Task<(List<UserSession> Sessions, List<string> Logins)> SessionsAndLoginsAsync(Guid userId) => fixture.Portal.WithScopeAsync(async services =>
     {
