@@ -38,11 +38,40 @@ public sealed class ListenerCapacity(ListenerRulePriorities loadBalancer, Platfo
 
     public static Need NeedOf(HostEnvironment environment, Host host) => NeedOf(environment.Kind, host.DeploymentStyle, host.Domain.CustomDomain);
 
+    /// <summary>A shared listener and the rules DescribeRules lists on it.</summary>
+    public sealed record Listing(SharedListener Listener, IReadOnlyList<ListenerRuleInfo> Rules)
+    {
+        public int[] Priorities() => Rules.Select(r => r.NumericPriority).OfType<int>().ToArray();
+    }
+
     /// <summary>Every shared listener's room now, in the platform's order.</summary>
-    public async Task<IReadOnlyList<Room>> RoomAsync(PortalDbContext db, CancellationToken cancellationToken)
+    public async Task<IReadOnlyList<Room>> RoomAsync(PortalDbContext db, CancellationToken cancellationToken) =>
+        await RoomAsync(db, await ListAsync(cancellationToken), cancellationToken);
+
+    /// <summary>Every shared listener's rules at AWS, in the platform's order (read before a caller takes a lock).</summary>
+    public async Task<IReadOnlyList<Listing>> ListAsync(CancellationToken cancellationToken)
+    {
+        var listings = new List<Listing>();
+        foreach (var listener in platform.SharedListeners())
+        {
+            try
+            {
+                listings.Add(new Listing(listener, await loadBalancer.RulesAsync(listener.ListenerArn, cancellationToken)));
+            }
+            catch (AwsNotFoundException e)
+            {
+                throw new ProvisioningRefusedException($"The shared platform is not ready: its listener {listener.ListenerArn} was not found ({e.Code}). " +
+                    "An operator must deploy the platform stack and set Platform:SharedListenerArn.");
+            }
+        }
+        return listings;
+    }
+
+    /// <summary>The room on each listed listener: its rules at AWS and the allocations the database holds now.</summary>
+    public async Task<IReadOnlyList<Room>> RoomAsync(PortalDbContext db, IReadOnlyList<Listing> listings, CancellationToken cancellationToken)
     {
         var rooms = new List<Room>();
-        foreach (var listener in platform.SharedListeners()) rooms.Add(await RoomAsync(db, listener, cancellationToken));
+        foreach (var listing in listings) rooms.Add(await RoomAsync(db, listing, cancellationToken));
         return rooms;
     }
 
@@ -66,18 +95,9 @@ public sealed class ListenerCapacity(ListenerRulePriorities loadBalancer, Platfo
         "The platform's shared load balancers are full (" + string.Join("; ", rooms.Select(r => r.Describe(platform.Quotas))) +
         "). An operator must add a shared load balancer (Platform:MoreSharedListeners) before more host environments can be placed.";
 
-    private async Task<Room> RoomAsync(PortalDbContext db, SharedListener listener, CancellationToken cancellationToken)
+    private async Task<Room> RoomAsync(PortalDbContext db, Listing listing, CancellationToken cancellationToken)
     {
-        IReadOnlyList<ListenerRuleInfo> rules;
-        try
-        {
-            rules = await loadBalancer.RulesAsync(listener.ListenerArn, cancellationToken);
-        }
-        catch (AwsNotFoundException e)
-        {
-            throw new ProvisioningRefusedException($"The shared platform is not ready: its listener {listener.ListenerArn} was not found ({e.Code}). " +
-                "An operator must deploy the platform stack and set Platform:SharedListenerArn.");
-        }
+        var (listener, rules) = listing;
         var held = await db.ListenerPriorityAllocations.AsNoTracking()
             .Where(a => a.ListenerArn == listener.ListenerArn)
             .Select(a => new { a.Priority, a.HostEnvironment.Kind, a.HostEnvironment.Host.DeploymentStyle, a.HostEnvironment.Host.Domain.CustomDomain })

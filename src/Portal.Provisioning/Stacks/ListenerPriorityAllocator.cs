@@ -1,4 +1,5 @@
 using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Storage;
 using Npgsql;
 using Portal.Data;
 using Portal.Data.Entities;
@@ -8,19 +9,21 @@ namespace Portal.Provisioning.Stacks;
 
 /// <summary>
 /// Gives each host environment a shared listener with room and its own rule priority there: the lowest priority that
-/// neither another environment holds nor a rule on the load balancer uses. The database's unique (listener, priority) index makes it
+/// neither another environment holds nor a rule on the load balancer uses. Allocations take turns on one advisory lock from
+/// reading the room to the insert (one short transaction, no AWS call inside), so environments placed at once never
+/// overfill a load balancer. The database's unique (listener, priority) index makes it
 /// impossible for two environments to hold the same one; an allocation is kept for the environment's life (updates
 /// reuse it) and freed on decommission.
 /// </summary>
-public sealed class ListenerPriorityAllocator(ListenerRulePriorities loadBalancer, ListenerCapacity capacity)
+public sealed class ListenerPriorityAllocator(ListenerCapacity capacity)
 {
+    private const string CapacityLock = "portal-shared-listener-capacity";
+
     /// <summary>
-    /// Allocators of one listener take turns on an advisory lock; lock and insert go to Postgres as one batch, which
-    /// runs as one implicit transaction, so the lock is held for the insert alone and never across a round trip.
-    /// Each statement reads committed data afresh (read committed), so the insert sees every earlier holder's row.
+    /// The lowest free priority on the listener, run under the capacity lock (<see cref="CapacityLock"/>): each
+    /// statement reads committed data afresh (read committed), so the insert sees every earlier holder's row.
     /// </summary>
     private static readonly string AllocateSql = $"""
-        SELECT pg_advisory_xact_lock(hashtext(@listener));
         INSERT INTO "ListenerPriorityAllocations" ("ListenerArn", "Priority", "HostEnvironmentId", "AllocatedAt")
         SELECT @listener, c.p, @environment, now()
         FROM (
@@ -52,12 +55,17 @@ public sealed class ListenerPriorityAllocator(ListenerRulePriorities loadBalance
         }
 
         var need = ListenerCapacity.NeedOf(environment, environment.Host);
-        var rooms = await capacity.RoomAsync(db, cancellationToken);
-        foreach (var room in rooms.Where(r => r.Fits(need)))
+        var listings = await capacity.ListAsync(cancellationToken);
+        // Environments placed at once take turns from here to the insert, so each sees the room the others took: the
+        // database's allocations, not the rules at AWS, which lag until the stacks make them.
+        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
+        await db.Database.ExecuteSqlAsync($"SELECT pg_advisory_xact_lock(hashtext({CapacityLock}))", cancellationToken);
+        var rooms = await capacity.RoomAsync(db, listings, cancellationToken);
+        foreach (var (room, listing) in rooms.Zip(listings).Where(r => r.First.Fits(need)))
         {
             var listener = room.Listener.ListenerArn;
-            var used = await loadBalancer.UsedAsync(listener, cancellationToken);
-            if (await AllocateAsync(db, listener, environment.Id, used, cancellationToken) is not { } priority) continue;
+            if (await AllocateAsync(db, listener, environment.Id, listing.Priorities(), cancellationToken) is not { } priority) continue;
+            await transaction.CommitAsync(cancellationToken);
             environment.ListenerArn = listener;
             return (environment.ListenerPriority = priority).Value;
         }
@@ -74,22 +82,12 @@ public sealed class ListenerPriorityAllocator(ListenerRulePriorities loadBalance
 
     private static async Task<int?> AllocateAsync(PortalDbContext db, string listener, Guid environmentId, int[] usedOnLoadBalancer, CancellationToken cancellationToken)
     {
-        if (db.Database.CurrentTransaction is not null)
-            throw new InvalidOperationException("Priorities are allocated outside any transaction: the listener lock must end with the allocation.");
-        await db.Database.OpenConnectionAsync(cancellationToken);
-        try
-        {
-            await using var command = new NpgsqlCommand(AllocateSql, (NpgsqlConnection)db.Database.GetDbConnection());
-            command.Parameters.AddWithValue("listener", listener);
-            command.Parameters.AddWithValue("environment", environmentId);
-            command.Parameters.AddWithValue("used", usedOnLoadBalancer);
-            await using var reader = await command.ExecuteReaderAsync(cancellationToken);
-            await reader.NextResultAsync(cancellationToken);
-            return await reader.ReadAsync(cancellationToken) ? reader.GetInt32(0) : null;
-        }
-        finally
-        {
-            await db.Database.CloseConnectionAsync();
-        }
+        await using var command = new NpgsqlCommand(AllocateSql, (NpgsqlConnection)db.Database.GetDbConnection(),
+            (NpgsqlTransaction)db.Database.CurrentTransaction!.GetDbTransaction());
+        command.Parameters.AddWithValue("listener", listener);
+        command.Parameters.AddWithValue("environment", environmentId);
+        command.Parameters.AddWithValue("used", usedOnLoadBalancer);
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        return await reader.ReadAsync(cancellationToken) ? reader.GetInt32(0) : null;
     }
 }

@@ -59,5 +59,5 @@ public sealed class ListenerPriorityAllocatorTests
     }
 
     private static ListenerPriorityAllocator Allocator(ListenerRulePriorities loadBalancer, PlatformSettings? platform = null) =>
-        new(loadBalancer, new ListenerCapacity(loadBalancer, platform ?? Platform));
+        new(new ListenerCapacity(loadBalancer, platform ?? Platform));
 }
