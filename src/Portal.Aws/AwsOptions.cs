@@ -77,6 +77,8 @@ public sealed class AwsEndpointOptions
     public string? SecretsManager { get; set; }
     public string? CertificateManager { get; set; }
     public string? S3 { get; set; }
+    public string? CodeBuild { get; set; }
+    public string? CloudWatchLogs { get; set; }
 
     public IEnumerable<(string Name, string? Url)> All() =>
     [
@@ -86,5 +88,7 @@ public sealed class AwsEndpointOptions
         (nameof(SecretsManager), SecretsManager),
         (nameof(CertificateManager), CertificateManager),
         (nameof(S3), S3),
+        (nameof(CodeBuild), CodeBuild),
+        (nameof(CloudWatchLogs), CloudWatchLogs),
     ];
 }

@@ -4,6 +4,8 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Logging;
 using Portal.Aws.CloudFormation;
+using Portal.Aws.CloudWatchLogs;
+using Portal.Aws.CodeBuild;
 using Portal.Aws.CodePipeline;
 using Portal.Aws.ElasticLoadBalancing;
 using Portal.Aws.Protocol;
@@ -46,6 +48,8 @@ public static class AwsSetup
         services.AddSingleton<ISecrets, SecretsManagerClient>();
         services.AddSingleton<ICertificates, CertificatesClient>();
         services.AddSingleton<IArtifactStore, S3ArtifactStore>();
+        services.AddSingleton<IBuilds, CodeBuildClient>();
+        services.AddSingleton<ILogs, CloudWatchLogsClient>();
         return services;
     }
 

@@ -45,6 +45,7 @@ public static class ReleasesSetup
         services.AddSingleton<ReleaseActions>();
         services.AddSingleton<ReleaseQueries>();
         services.AddSingleton<ReleaseDetailsReader>();
+        services.AddSingleton<BuildLogs>();
         return services;
     }
 

@@ -9,6 +9,8 @@ public sealed record AwsService(string SigningName, string EndpointPrefix, strin
     public static readonly AwsService SecretsManager = new("secretsmanager", "secretsmanager", nameof(AwsEndpointOptions.SecretsManager));
     public static readonly AwsService CertificateManager = new("acm", "acm", nameof(AwsEndpointOptions.CertificateManager));
     public static readonly AwsService S3 = new("s3", "s3", nameof(AwsEndpointOptions.S3));
+    public static readonly AwsService CodeBuild = new("codebuild", "codebuild", nameof(AwsEndpointOptions.CodeBuild));
+    public static readonly AwsService CloudWatchLogs = new("logs", "logs", nameof(AwsEndpointOptions.CloudWatchLogs));
 
     public override string ToString() => SigningName;
 }

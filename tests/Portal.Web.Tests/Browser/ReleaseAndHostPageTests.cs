@@ -50,6 +50,10 @@ public sealed class ReleaseAndHostPageTests(OperatorPortalFixture fixture) : ICl
         // Local time shown, UTC on hover.
         await Expect(Stage(page, "Build").GetByTestId("stage-started")).ToHaveAttributeAsync("title", new Regex(@"^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d UTC$"));
         await Expect(page.GetByTestId("approvals-waiting")).ToContainTextAsync("0 of 1");
+        // The tail of the build's log, from CloudWatch Logs through the build CodePipeline names and BatchGetBuilds.
+        await Expect(page.GetByTestId("build-status")).ToHaveTextAsync("Build succeeded");
+        await Expect(page.GetByTestId("build-log-lines")).ToContainTextAsync("[Container]");
+        await Expect(page.GetByTestId("build-log-lines")).ToContainTextAsync("Entering phase BUILD");
 
         var web = $"{Portal.Tests.Support.GitLab.GitLabSender.Instance}/{(await fixture.DbAsync(db => db.Hosts.Where(h => h.Id == host.Id)
             .Select(h => h.GitLab.PathWithNamespace).SingleAsync()))}";

@@ -43,6 +43,18 @@ public static class Labels
     };
 
     /// <summary>CodePipeline's stage and action statuses (Cancelled, InProgress, Failed, Stopped, Stopping, Succeeded, Abandoned).</summary>
+    /// <summary>CodeBuild's build statuses (BatchGetBuilds buildStatus) in words.</summary>
+    public static string Build(string status) => status switch
+    {
+        "IN_PROGRESS" => "Building",
+        "SUCCEEDED" => "Build succeeded",
+        "FAILED" => "Build failed",
+        "FAULT" => "Build fault",
+        "TIMED_OUT" => "Build timed out",
+        "STOPPED" => "Build stopped",
+        _ => Words(status),
+    };
+
     public static string Stage(string status) => status switch
     {
         "InProgress" => "Running",
