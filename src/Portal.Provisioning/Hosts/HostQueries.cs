@@ -126,7 +126,8 @@ public sealed class HostQueries(IDbContextFactory<PortalDbContext> contexts, Cos
         host.Environments.OrderBy(e => e.Kind).Select(e => new EnvironmentDetails(
             EnvironmentNames.Of(e.Kind), e.Branch, e.State, e.StateReason, HostOutputs.From(e.Outputs), e.UpdatedAt,
             new HostImageView(e.AmiId, e.AmiId is null ? null : e.InfrastructureCommitId, e.BakeRequestedAt is not null || e.BakeExecutionId is not null,
-                e.BakeStatus))).ToList(),
+                e.BakeStatus),
+            e.State is EnvironmentState.Provisioning or EnvironmentState.Updating or EnvironmentState.Decommissioning ? e.OperationStartedAt : null)).ToList(),
         costs.Estimate(host),
         host.CreatedAt, host.UpdatedAt,
         new GitLabAccessView(host.GitLab.ProjectId, host.GitLab.TokenSecretArn is not null, host.GitLab.Automates, host.GitLab.ManualReason,

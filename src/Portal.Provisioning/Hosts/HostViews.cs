@@ -63,7 +63,9 @@ public sealed record EnvironmentDetails(
     string? StateReason,
     HostOutputs Outputs,
     DateTimeOffset UpdatedAt,
-    HostImageView Image);
+    HostImageView Image,
+    // When its running operation (provision, update, decommission) began; null when none runs.
+    DateTimeOffset? OperationStartedAt = null);
 
 /// <summary>The image the environment's instances run: its own baked AMI, or the platform's (CodeDeploy agent installed at boot) until then.</summary>
 public sealed record HostImageView(string? AmiId, string? BakedFromCommit, bool Baking, string? BakeStatus);

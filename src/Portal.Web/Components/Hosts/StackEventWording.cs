@@ -44,6 +44,28 @@ public static class StackEventWording
         return told.Add(reason) ? reason : null;
     }
 
+    /// <summary>
+    /// Where a running operation is, from its stack events: the newest event (which stack, which resource, what it does)
+    /// and how many of the resources it has touched are done. CloudFormation names a resource only once it starts on it,
+    /// so the count is of resources started so far.
+    /// </summary>
+    public sealed record Progress(string StackLabel, string Resource, string Status, int Done, int Started);
+
+    /// <param name="since">When the operation began: older events belong to an earlier one.</param>
+    public static Progress? ProgressOf(IReadOnlyList<StackEventView> events, DateTimeOffset? since)
+    {
+        var current = events.Where(e => since is null || e.Timestamp >= since.Value).ToList();
+        if (current.Count == 0) return null;
+        var newest = current.OrderByDescending(e => e.Timestamp).ThenByDescending(e => e.Id).First();
+        var resources = current.Where(e => e.LogicalResourceId != e.StackName)
+            .GroupBy(e => (e.StackName, e.LogicalResourceId))
+            .Select(g => g.OrderByDescending(e => e.Timestamp).ThenByDescending(e => e.Id).First().ResourceStatus)
+            .ToList();
+        return new Progress(LabelOf(newest.StackName), newest.LogicalResourceId, newest.ResourceStatus,
+            resources.Count(s => s.EndsWith("_COMPLETE", StringComparison.Ordinal) || s.EndsWith("_SKIPPED", StringComparison.Ordinal)),
+            resources.Count);
+    }
+
     /// <summary>"portal-acme-web-production-k3x9q2-infra" → "Infrastructure stack" (AwsNames' suffixes).</summary>
     private static string LabelOf(string stackName) =>
         stackName.EndsWith("-infra", StringComparison.Ordinal) ? "Infrastructure stack"
