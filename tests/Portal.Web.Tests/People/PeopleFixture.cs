@@ -7,13 +7,13 @@ public class PeopleFixture : IAsyncLifetime
 {
     private ProvisioningWorld world = null!;
 
-    public MailServer Mail { get; private set; } = null!;
+    public SmtpPeer Mail { get; private set; } = null!;
     public PortalHost Portal => world.Portal;
     public ProvisioningWorld World => world;
 
     public virtual async Task InitializeAsync()
     {
-        Mail = await MailServer.StartAsync();
+        Mail = await SmtpPeer.StartAsync();
         var settings = new Dictionary<string, string?>(Mail.PortalSettings)
         {
             ["Portal:Accounts:SessionRevalidationInterval"] = "00:00:01",
