@@ -3,7 +3,7 @@ using Portal.Tests.Support;
 namespace Portal.Web.Tests.People;
 
 /// <summary>The portal on a fresh database with a real SMTP server it sends to, and open pages re-checking their session every second.</summary>
-public class PeopleFixture : IAsyncLifetime
+public class PeopleFixture : IAsyncLifetime, IPortalFixture
 {
     private ProvisioningWorld world = null!;
 
