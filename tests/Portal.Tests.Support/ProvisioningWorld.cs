@@ -2,7 +2,10 @@ using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using Portal.AwsEmulator;
 using Portal.Data;
+using Portal.Data.Audit;
 using Portal.Data.Entities;
+using Portal.Provisioning.Changes;
+using Portal.Provisioning.Orders;
 using Portal.Provisioning.Templates;
 using Portal.Tests.Support.GitLabStandIn;
 
@@ -119,6 +122,43 @@ public sealed class ProvisioningWorld : IAsyncDisposable
         var order = await OrderAsync(hostName, environments);
         return await WaitForAsync(order.Id, HostState.Active);
     }
+
+    /// <summary>The host's order as the edit form starts it, with <paramref name="edit"/> applied.</summary>
+    public static HostOrder Edit(Host host, Action<HostOrder> edit)
+    {
+        var order = HostOrderMapping.FromHost(host);
+        edit(order);
+        return order;
+    }
+
+    /// <summary>Calls the host changes service (propose, confirm, …) in a scope of its own.</summary>
+    public Task<ChangeOutcome> ChangesAsync(Func<HostChanges, Task<ChangeOutcome>> call) =>
+        Portal.WithScopeAsync(services => call(services.GetRequiredService<HostChanges>()));
+
+    /// <summary>The change with its previewed stacks, fresh from the database.</summary>
+    public Task<HostChange> ChangeAsync(Guid changeId) => Portal.WithScopeAsync(services =>
+        services.GetRequiredService<PortalDbContext>().HostChanges.AsNoTracking().Include(c => c.Stacks).SingleAsync(c => c.Id == changeId));
+
+    /// <summary>Waits until the change's preview is <paramref name="state"/>; a failed preview fails at once with its reason.</summary>
+    public async Task<HostChange> WaitForChangeAsync(Guid changeId, HostChangeState state)
+    {
+        var change = await Poll.UntilAsync(() => ChangeAsync(changeId), c => c.State == state || c.State == HostChangeState.Failed,
+            TimeSpan.FromSeconds(30), $"change {changeId} to be {state}", c => $"{c.State} {c.StateReason}");
+        return change.State == state ? change : throw new InvalidOperationException($"The change is {change.State}: {change.StateReason}");
+    }
+
+    /// <summary>Proposes <paramref name="edit"/> of the host as <paramref name="actor"/>, waits for its preview and confirms it.</summary>
+    public async Task<HostChange> ConfirmChangeAsync(Actor actor, Host host, Action<HostOrder> edit)
+    {
+        var order = Edit(await HostAsync(host.Id), edit);
+        var proposed = await ChangesAsync(c => c.ProposeAsync(actor, host.CustomerId, host.Name, order));
+        var change = await WaitForChangeAsync(Done(proposed).Change.Id, HostChangeState.Ready);
+        Done(await ChangesAsync(c => c.ConfirmAsync(actor, host.CustomerId, host.Name, change.Id)));
+        return change;
+    }
+
+    private static ChangeOutcome.Done Done(ChangeOutcome outcome) =>
+        outcome as ChangeOutcome.Done ?? throw new InvalidOperationException($"The change was not done: {outcome}");
 
     /// <summary>The host with its environments, fresh from the database.</summary>
     public Task<Host> HostAsync(Guid hostId) => Portal.WithScopeAsync(services =>

@@ -3,7 +3,7 @@ using Portal.Tests.Support;
 namespace Portal.Web.Tests;
 
 /// <summary>One running portal with a clean database per test class, provisioning against its own AWS emulator.</summary>
-public sealed class PortalFixture : IAsyncLifetime
+public sealed class PortalFixture : IAsyncLifetime, IPortalFixture
 {
     private readonly IReadOnlyDictionary<string, string?>? settings;
     private ProvisioningWorld world = null!;

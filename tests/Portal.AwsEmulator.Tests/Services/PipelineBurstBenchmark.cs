@@ -62,23 +62,7 @@ public sealed class PipelineBurstBenchmark(PipelineBurstBenchmark.Burst aws, ITe
     {
         var template = new StringBuilder(PipelineResources.ArtifactsAndBuild);
         for (var i = 0; i < Pipelines; i++)
-            template.Append(CultureInfo.InvariantCulture, $$"""
-                  Pipeline{{i}}:
-                    Type: AWS::CodePipeline::Pipeline
-                    Properties:
-                      PipelineType: V2
-                      ExecutionMode: QUEUED
-                      RoleArn: arn:aws:iam::000000000000:role/pipeline
-                      ArtifactStore: { Type: S3, Location: !Ref Artifacts }
-                      Stages:
-                        - Name: Source
-                          Actions: [{ Name: Fetch, ActionTypeId: { Category: Source, Owner: AWS, Provider: S3, Version: "1" }, Configuration: { S3Bucket: !Ref Artifacts, S3ObjectKey: source.zip }, OutputArtifacts: [{ Name: Source }] }]
-                        - Name: Build
-                          Actions: [{ Name: Compile, ActionTypeId: { Category: Build, Owner: AWS, Provider: CodeBuild, Version: "1" }, Configuration: { ProjectName: !Ref Build }, InputArtifacts: [{ Name: Source }] }]
-                        - Name: Deploy
-                          Actions: [{ Name: Release, ActionTypeId: { Category: Deploy, Owner: AWS, Provider: CodeDeploy, Version: "1" }, Configuration: { ApplicationName: app } }]
-
-                """);
+            template.Append(PipelineResources.S3SourcePipeline("Pipeline" + i.ToString(CultureInfo.InvariantCulture), "QUEUED", deploy: true));
         var stack = await aws.Stacks.WaitAsync(await aws.Stacks.CreateAsync(EmulatorFixture.UniqueName("burst"), template.ToString()), TimeSpan.FromMinutes(2));
         Assert.Equal("CREATE_COMPLETE", stack.Status);
         var resources = await aws.Stacks.ResourcesAsync(stack.StackId);

@@ -7,19 +7,7 @@ namespace Portal.AwsEmulator.Tests.Services;
 /// <summary>ListPipelineExecutions as AWS pages it: newest first, 100 a page unless maxResults says fewer, filter succeededInStage.</summary>
 public sealed class PipelineListingTests(EmulatorFixture aws) : IClassFixture<EmulatorFixture>
 {
-    private const string Template = PipelineResources.ArtifactsAndBuild + """
-          Pipeline:
-            Type: AWS::CodePipeline::Pipeline
-            Properties:
-              PipelineType: V2
-              ExecutionMode: PARALLEL
-              RoleArn: arn:aws:iam::000000000000:role/pipeline
-              ArtifactStore: { Type: S3, Location: !Ref Artifacts }
-              Stages:
-                - Name: Source
-                  Actions: [{ Name: Fetch, ActionTypeId: { Category: Source, Owner: AWS, Provider: S3, Version: "1" }, Configuration: { S3Bucket: !Ref Artifacts, S3ObjectKey: source.zip }, OutputArtifacts: [{ Name: Source }] }]
-                - Name: Build
-                  Actions: [{ Name: Compile, ActionTypeId: { Category: Build, Owner: AWS, Provider: CodeBuild, Version: "1" }, Configuration: { ProjectName: !Ref Build }, InputArtifacts: [{ Name: Source }] }]
+    private static readonly string Template = PipelineResources.ArtifactsAndBuild + PipelineResources.S3SourcePipeline("Pipeline", "PARALLEL") + """
         Outputs:
           Name: { Value: !Ref Pipeline }
           Bucket: { Value: !Ref Artifacts }

@@ -5,10 +5,7 @@ using Portal.AwsEmulator.Faults;
 using Portal.Data;
 using Portal.Data.Audit;
 using Portal.Data.Entities;
-using Portal.Provisioning.Changes;
 using Portal.Provisioning.Hosts;
-using Portal.Provisioning.Orders;
-using Portal.Tests.Support;
 
 namespace Portal.Provisioning.Tests.Integration;
 
@@ -17,22 +14,14 @@ namespace Portal.Provisioning.Tests.Integration;
 /// (UPDATE_ROLLBACK_FAILED: continue the rollback, skipping what cannot be put back, then update again), a delete that
 /// fails (DELETE_FAILED: delete again keeping what cannot be deleted), and a new stack CloudFormation does not show yet.
 /// </summary>
-public sealed class RecoveryTests : IAsyncLifetime
+public sealed class RecoveryTests : ProvisioningWorldTests
 {
-    private static readonly Actor Customer = new(null, "customer@example.test");
-    private static readonly Actor Operator = new(null, "operator@example.test");
-    private ProvisioningWorld world = null!;
-
-    public async Task InitializeAsync() => world = await ProvisioningWorld.StartAsync();
-
-    public async Task DisposeAsync() => await world.DisposeAsync();
-
     [Fact]
     public async Task An_update_whose_rollback_failed_is_continued_skipping_the_named_resource_then_applied()
     {
-        var host = await world.ActiveHostAsync("stuck", EnvironmentKind.Dev);
+        var host = await World.ActiveHostAsync("stuck", EnvironmentKind.Dev);
         var software = host.Environments.Single().SoftwareStackName!;
-        await world.Emulator.AddFaultsAsync(new FaultSettings
+        await World.Emulator.AddFaultsAsync(new FaultSettings
         {
             Resources =
             [
@@ -40,27 +29,27 @@ public sealed class RecoveryTests : IAsyncLifetime
                 new ResourceFault { StackName = software, LogicalId = "LaunchTemplate", Operation = "Rollback", Reason = "Version deleted outside the stack" },
             ],
         });
-        await ConfirmAsync(host, o => o.Plan = "medium");
-        var stuck = await world.WaitForAsync(host.Id, HostState.Failed);
+        await World.ConfirmChangeAsync(Customer, host, o => o.Plan = "medium");
+        var stuck = await World.WaitForAsync(host.Id, HostState.Failed);
         Assert.Contains("UPDATE_ROLLBACK_FAILED", stuck.Environments.Single().StateReason);
         Assert.Contains("continue the rollback", stuck.Environments.Single().StateReason);
 
         // A plain retry cannot get out: AWS refuses to update a stack in UPDATE_ROLLBACK_FAILED.
         Assert.Equal(ActionOutcome.Done, (await OperationsAsync(o => o.RetryAsync(host.Id, Operator))).Outcome);
-        var still = await world.WaitForAsync(host.Id, HostState.Failed);
+        var still = await World.WaitForAsync(host.Id, HostState.Failed);
         Assert.Contains("UPDATE_ROLLBACK_FAILED", still.Environments.Single().StateReason);
 
         var refused = await OperationsAsync(o => o.RecoverAsync(host.Id, EnvironmentKind.Dev, StackRecovery.RetainResources, ["LaunchTemplate"], Operator));
         var hostile = await OperationsAsync(o => o.RecoverAsync(host.Id, EnvironmentKind.Dev, StackRecovery.ContinueRollback, ["Launch Template; DROP"], Operator));
         var missing = await OperationsAsync(o => o.RecoverAsync(host.Id, EnvironmentKind.Production, StackRecovery.ContinueRollback, [], Operator));
         var continued = await OperationsAsync(o => o.RecoverAsync(host.Id, EnvironmentKind.Dev, StackRecovery.ContinueRollback, ["LaunchTemplate"], Operator));
-        var active = await world.WaitForAsync(host.Id, HostState.Active);
+        var active = await World.WaitForAsync(host.Id, HostState.Active);
 
         Assert.Equal(ActionOutcome.Conflict, refused.Outcome);
         Assert.Equal((ActionOutcome.Invalid, "resources"), (hostile.Outcome, hostile.Field));
         Assert.Equal(ActionOutcome.NotFound, missing.Outcome);
         Assert.Equal(ActionOutcome.Done, continued.Outcome);
-        var cloudFormation = world.Portal.Services.GetRequiredService<ICloudFormation>();
+        var cloudFormation = World.Portal.Services.GetRequiredService<ICloudFormation>();
         var stack = (await cloudFormation.DescribeStackAsync(software))!;
         Assert.Equal(("UPDATE_COMPLETE", "t3.medium"), (stack.StackStatus, stack.Parameters.Single(p => p.Key == "InstanceType").Value));
         var environment = active.Environments.Single();
@@ -74,23 +63,23 @@ public sealed class RecoveryTests : IAsyncLifetime
     [Fact]
     public async Task A_decommission_whose_delete_failed_is_retried_keeping_the_named_resource()
     {
-        var host = await world.ActiveHostAsync("sticky", EnvironmentKind.Dev);
+        var host = await World.ActiveHostAsync("sticky", EnvironmentKind.Dev);
         var software = host.Environments.Single().SoftwareStackName!;
-        await world.Emulator.AddFaultsAsync(new FaultSettings
+        await World.Emulator.AddFaultsAsync(new FaultSettings
         {
             Resources = [new ResourceFault { StackName = software, LogicalId = "InstanceSecurityGroup", Operation = "Delete", Reason = "has a dependent object" }],
         });
         await OperationsAsync(o => o.DecommissionAsync(Customer, host.CustomerId, host.Name, host.Name));
-        var failed = await world.WaitForAsync(host.Id, HostState.Failed);
+        var failed = await World.WaitForAsync(host.Id, HostState.Failed);
         Assert.Contains("DELETE_FAILED", failed.Environments.Single().StateReason);
 
         Assert.Equal(ActionOutcome.Done, (await OperationsAsync(o => o.RetryAsync(host.Id, Operator))).Outcome);
-        Assert.Contains("DELETE_FAILED", (await world.WaitForAsync(host.Id, HostState.Failed)).Environments.Single().StateReason);
+        Assert.Contains("DELETE_FAILED", (await World.WaitForAsync(host.Id, HostState.Failed)).Environments.Single().StateReason);
 
         var nothingNamed = await OperationsAsync(o => o.RecoverAsync(host.Id, EnvironmentKind.Dev, StackRecovery.RetainResources, [], Operator));
         var wrongKind = await OperationsAsync(o => o.RecoverAsync(host.Id, EnvironmentKind.Dev, StackRecovery.ContinueRollback, [], Operator));
         var kept = await OperationsAsync(o => o.RecoverAsync(host.Id, EnvironmentKind.Dev, StackRecovery.RetainResources, ["InstanceSecurityGroup"], Operator));
-        var gone = await world.WaitForAsync(host.Id, HostState.Decommissioned);
+        var gone = await World.WaitForAsync(host.Id, HostState.Decommissioned);
 
         Assert.Equal((ActionOutcome.Invalid, "resources"), (nothingNamed.Outcome, nothingNamed.Field));
         Assert.Equal(ActionOutcome.Conflict, wrongKind.Outcome);
@@ -104,36 +93,21 @@ public sealed class RecoveryTests : IAsyncLifetime
     [Fact]
     public async Task A_new_stack_that_CloudFormation_does_not_show_yet_is_waited_for()
     {
-        await world.Emulator.AddFaultsAsync(new FaultSettings { NewStacks = [new StackVisibilityFault { Misses = 2 }] });
+        await World.Emulator.AddFaultsAsync(new FaultSettings { NewStacks = [new StackVisibilityFault { Misses = 2 }] });
 
-        var host = await world.ActiveHostAsync("shy", EnvironmentKind.Dev);
+        var host = await World.ActiveHostAsync("shy", EnvironmentKind.Dev);
 
         Assert.All(host.Environments, e => Assert.Equal(EnvironmentState.Active, e.State));
         Assert.NotNull(host.Environments.Single().SoftwareStackId);
     }
 
-    private async Task ConfirmAsync(Host host, Action<HostOrder> edit)
-    {
-        var order = HostOrderMapping.FromHost(await world.HostAsync(host.Id));
-        edit(order);
-        var proposed = Assert.IsType<ChangeOutcome.Done>(await world.Portal.WithScopeAsync(s =>
-            s.GetRequiredService<HostChanges>().ProposeAsync(Customer, host.CustomerId, host.Name, order)));
-        await Poll.UntilAsync(() => ChangeAsync(proposed.Change.Id), c => c.State is HostChangeState.Ready or HostChangeState.Failed,
-            TimeSpan.FromSeconds(30), "the change's preview", c => $"{c.State} {c.StateReason}");
-        Assert.IsType<ChangeOutcome.Done>(await world.Portal.WithScopeAsync(s =>
-            s.GetRequiredService<HostChanges>().ConfirmAsync(Customer, host.CustomerId, host.Name, proposed.Change.Id)));
-    }
-
-    private Task<HostChange> ChangeAsync(Guid id) => world.Portal.WithScopeAsync(s =>
-        s.GetRequiredService<PortalDbContext>().HostChanges.AsNoTracking().SingleAsync(c => c.Id == id));
-
     private Task<ActionResult> OperationsAsync(Func<HostOperations, Task<ActionResult>> call) =>
-        world.Portal.WithScopeAsync(s => call(s.GetRequiredService<HostOperations>()));
+        World.Portal.WithScopeAsync(s => call(s.GetRequiredService<HostOperations>()));
 
-    private Task<List<StackEvent>> EventsAsync(Guid environmentId, string stackName) => world.Portal.WithScopeAsync(s =>
+    private Task<List<StackEvent>> EventsAsync(Guid environmentId, string stackName) => World.Portal.WithScopeAsync(s =>
         s.GetRequiredService<PortalDbContext>().StackEvents.AsNoTracking()
             .Where(e => e.HostEnvironmentId == environmentId && e.StackName == stackName).ToListAsync());
 
-    private Task<List<AuditEntry>> AuditAsync(Guid hostId) => world.Portal.WithScopeAsync(s =>
+    private Task<List<AuditEntry>> AuditAsync(Guid hostId) => World.Portal.WithScopeAsync(s =>
         s.GetRequiredService<PortalDbContext>().AuditEntries.AsNoTracking().Where(a => a.HostId == hostId).ToListAsync());
 }

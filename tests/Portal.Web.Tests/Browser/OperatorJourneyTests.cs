@@ -8,26 +8,17 @@ using static Microsoft.Playwright.Assertions;
 namespace Portal.Web.Tests.Browser;
 
 /// <summary>Operators deciding on releases in the browser, against pipelines at the emulator; customers kept out.</summary>
-public sealed class OperatorJourneyTests(OperatorPortalFixture fixture) : IClassFixture<OperatorPortalFixture>, IAsyncLifetime
+public sealed class OperatorJourneyTests(OperatorPortalFixture fixture) : PortalBrowserTests<OperatorPortalFixture>(fixture)
 {
-    private readonly List<IBrowserContext> contexts = [];
-
-    public Task InitializeAsync() => Task.CompletedTask;
-
-    public async Task DisposeAsync()
-    {
-        foreach (var context in contexts) await context.DisposeAsync();
-    }
-
     [Fact]
     public async Task A_production_release_needs_two_different_operators_and_never_the_pusher()
     {
-        var (host, projectId) = await fixture.HostAsync(requiredApprovals: 2);
-        var pusher = await fixture.OperatorAsync(linkGitLab: false);
+        var (host, projectId) = await Fixture.HostAsync(requiredApprovals: 2);
+        var pusher = await Fixture.OperatorAsync(linkGitLab: false);
         var carolName = "carol" + Guid.NewGuid().ToString("N")[..6];
-        var (carolId, carolToken) = await fixture.GitLabUserAsync(carolName);
-        var first = await fixture.OperatorAsync();
-        var second = await fixture.OperatorAsync();
+        var (carolId, carolToken) = await Fixture.GitLabUserAsync(carolName);
+        var first = await Fixture.OperatorAsync();
+        var second = await Fixture.OperatorAsync();
         var pusherPage = await SignInAsync(pusher.Email);
         var firstPage = await SignInAsync(first.Email);
         var secondPage = await SignInAsync(second.Email);
@@ -43,8 +34,8 @@ public sealed class OperatorJourneyTests(OperatorPortalFixture fixture) : IClass
         // The first operator watches the overview; a push that reaches the approval shows there without a reload.
         await firstPage.GotoAsync("/operations");
         await SignInPage.WaitUntilInteractiveAsync(firstPage);
-        var releaseId = await fixture.PushAsync(host, projectId, "master", pusher: carolName, pusherEmail: "[REDACTED]", pusherId: carolId);
-        var waiting = await fixture.WaitingAsync(releaseId);
+        var releaseId = await Fixture.PushAsync(host, projectId, "master", pusher: carolName, pusherEmail: "[REDACTED]", pusherId: carolId);
+        var waiting = await Fixture.WaitingAsync(releaseId);
         await Expect(firstPage.Locator($"[data-testid=overview-approval][data-release-id='{releaseId}']")).ToBeVisibleAsync();
         await Expect(firstPage.GetByTestId("pending-approvals-count")).Not.ToHaveTextAsync("0");
 
@@ -67,7 +58,7 @@ public sealed class OperatorJourneyTests(OperatorPortalFixture fixture) : IClass
         await Expect(firstCard.GetByTestId("note-decided")).ToBeVisibleAsync();
         await DecideAsync(firstPage, firstCard, approve: true, "Approving once more.");
         await ExpectOutcomeAsync(firstPage, DecisionOutcome.AlreadyDecided, "already approved");
-        Assert.Equal("InProgress", (await fixture.Pipelines.GetExecutionAsync(host.Pipelines[EnvironmentKind.Production], waiting.PipelineExecutionId!)).Status);
+        Assert.Equal("InProgress", (await Fixture.Pipelines.GetExecutionAsync(host.Pipelines[EnvironmentKind.Production], waiting.PipelineExecutionId!)).Status);
 
         // A second, different operator's approval goes to AWS and the execution deploys.
         var secondCard = await ApprovalCardAsync(secondPage, releaseId);
@@ -75,19 +66,19 @@ public sealed class OperatorJourneyTests(OperatorPortalFixture fixture) : IClass
         await DecideAsync(secondPage, secondCard, approve: true, "PMO: release window OK.");
         await ExpectOutcomeAsync(secondPage, DecisionOutcome.Approved, "sent to AWS");
         await Expect(secondPage.Locator($"[data-testid=approval][data-release-id='{releaseId}']")).ToHaveCountAsync(0);
-        var execution = await fixture.ExecutionAsync(host.Pipelines[EnvironmentKind.Production], waiting.PipelineExecutionId!, "Succeeded");
+        var execution = await Fixture.ExecutionAsync(host.Pipelines[EnvironmentKind.Production], waiting.PipelineExecutionId!, "Succeeded");
         Assert.Equal(waiting.PipelineExecutionId, execution.PipelineExecutionId);
-        await fixture.WaitForReleaseAsync(releaseId, ReleaseState.Succeeded);
+        await Fixture.WaitForReleaseAsync(releaseId, ReleaseState.Succeeded);
         await Expect(firstPage.Locator($"[data-testid=approval][data-release-id='{releaseId}']")).ToHaveCountAsync(0);
     }
 
     [Fact]
     public async Task A_rejection_fails_the_execution_and_is_in_the_audit_log_with_its_comment()
     {
-        var (host, projectId) = await fixture.HostAsync(requiredApprovals: 2);
-        var ops = await fixture.OperatorAsync();
-        var releaseId = await fixture.PushAsync(host, projectId, "master");
-        var waiting = await fixture.WaitingAsync(releaseId);
+        var (host, projectId) = await Fixture.HostAsync(requiredApprovals: 2);
+        var ops = await Fixture.OperatorAsync();
+        var releaseId = await Fixture.PushAsync(host, projectId, "master");
+        var waiting = await Fixture.WaitingAsync(releaseId);
         var page = await SignInAsync(ops.Email);
 
         var card = await ApprovalCardAsync(page, releaseId);
@@ -100,8 +91,8 @@ public sealed class OperatorJourneyTests(OperatorPortalFixture fixture) : IClass
         await page.GetByTestId("decision-confirm").ClickAsync();
         await ExpectOutcomeAsync(page, DecisionOutcome.Rejected, "fails at the approval");
 
-        await fixture.ExecutionAsync(host.Pipelines[EnvironmentKind.Production], waiting.PipelineExecutionId!, "Failed");
-        await fixture.WaitForReleaseAsync(releaseId, ReleaseState.Failed);
+        await Fixture.ExecutionAsync(host.Pipelines[EnvironmentKind.Production], waiting.PipelineExecutionId!, "Failed");
+        await Fixture.WaitForReleaseAsync(releaseId, ReleaseState.Failed);
 
         await page.GetByTestId("nav-audit").ClickAsync();
         await SignInPage.WaitUntilInteractiveAsync(page);
@@ -124,36 +115,35 @@ public sealed class OperatorJourneyTests(OperatorPortalFixture fixture) : IClass
     [Fact]
     public async Task A_token_no_longer_current_gets_a_clear_message_not_an_error_page()
     {
-        var (host, projectId) = await fixture.HostAsync();
-        var ops = await fixture.OperatorAsync();
-        var releaseId = await fixture.PushAsync(host, projectId, "staging");
-        var waiting = await fixture.WaitingAsync(releaseId);
+        var (host, projectId) = await Fixture.HostAsync();
+        var ops = await Fixture.OperatorAsync();
+        var releaseId = await Fixture.PushAsync(host, projectId, "staging");
+        var waiting = await Fixture.WaitingAsync(releaseId);
         var page = await SignInAsync(ops.Email);
         var card = await ApprovalCardAsync(page, releaseId);
         await card.GetByTestId("approve").ClickAsync();
         await page.Locator("#decision-comment").FillAsync("Ship it.");
 
         // Meanwhile the execution is stopped at AWS (in the console, by another tool): its approval token is dead.
-        await fixture.Pipelines.StopExecutionAsync(host.Pipelines[EnvironmentKind.Staging], waiting.PipelineExecutionId!, "stopped elsewhere", abandon: true);
+        await Fixture.Pipelines.StopExecutionAsync(host.Pipelines[EnvironmentKind.Staging], waiting.PipelineExecutionId!, "stopped elsewhere", abandon: true);
         await page.GetByTestId("decision-confirm").ClickAsync();
 
         await ExpectOutcomeAsync(page, DecisionOutcome.Stale, "no longer current");
         await Expect(page.GetByTestId("decision-result")).ToContainTextAsync("nothing was sent");
         await Expect(page.Locator("#blazor-error-ui")).ToBeHiddenAsync();
         await Expect(page.Locator($"[data-testid=approval][data-release-id='{releaseId}']")).ToHaveCountAsync(0);
-        await fixture.WaitForReleaseAsync(releaseId, ReleaseState.Stopped);
-        Assert.Empty(await fixture.DecisionsAsync(releaseId));
+        await Fixture.WaitForReleaseAsync(releaseId, ReleaseState.Stopped);
+        Assert.Empty(await Fixture.DecisionsAsync(releaseId));
     }
 
     [Fact]
     public async Task A_customer_reaches_no_operator_page_and_no_operator_API()
     {
-        var (host, projectId) = await fixture.HostAsync();
-        var releaseId = await fixture.PushAsync(host, projectId, "staging");
-        await fixture.WaitingAsync(releaseId);
-        var customer = await fixture.Portal.CreateUserAsync(PortalRoles.Customer, $"cu-{Guid.NewGuid():N}@customer.example", OperatorPortalFixture.Password);
-        var page = await NewPageAsync();
-        await SignInPage.SignInAsync(page, customer.Email!, OperatorPortalFixture.Password);
+        var (host, projectId) = await Fixture.HostAsync();
+        var releaseId = await Fixture.PushAsync(host, projectId, "staging");
+        await Fixture.WaitingAsync(releaseId);
+        var customer = await Fixture.Portal.CreateUserAsync(PortalRoles.Customer, $"cu-{Guid.NewGuid():N}@customer.example", OperatorPortalFixture.Password);
+        var page = await SignedInPageAsync(customer.Email!, OperatorPortalFixture.Password);
         await Expect(page.GetByRole(AriaRole.Heading, new() { Name = "My hosts" })).ToBeVisibleAsync();
         await Expect(page.GetByTestId("nav-operations")).ToHaveCountAsync(0);
         await Expect(page.GetByTestId("nav-approvals")).ToHaveCountAsync(0);
@@ -177,23 +167,16 @@ public sealed class OperatorJourneyTests(OperatorPortalFixture fixture) : IClass
         Assert.EndsWith("/account/access-denied?ReturnUrl=%2Foperations%2Fjobs", page.Url);
         await Expect(page.GetByTestId("access-denied")).ToBeVisibleAsync();
         await Expect(page.GetByText("Portal jobs")).ToHaveCountAsync(0);
-        Assert.Equal(ReleaseState.WaitingForApproval, (await fixture.ReleaseAsync(releaseId)).State);
-        Assert.Empty(await fixture.DecisionsAsync(releaseId));
-    }
-
-    private async Task<IPage> NewPageAsync()
-    {
-        var context = await Portal.Tests.Support.Browser.NewContextAsync(fixture.Portal.BaseUrl);
-        contexts.Add(context);
-        return await context.NewPageAsync();
+        Assert.Equal(ReleaseState.WaitingForApproval, (await Fixture.ReleaseAsync(releaseId)).State);
+        Assert.Empty(await Fixture.DecisionsAsync(releaseId));
     }
 
     [Fact]
     public async Task Lowering_the_approval_rule_on_the_host_page_waits_for_a_second_operator()
     {
-        var (host, _) = await fixture.HostAsync(requiredApprovals: 2);
-        var alice = await fixture.OperatorAsync();
-        var bob = await fixture.OperatorAsync();
+        var (host, _) = await Fixture.HostAsync(requiredApprovals: 2);
+        var alice = await Fixture.OperatorAsync();
+        var bob = await Fixture.OperatorAsync();
         var alicePage = await SignInAsync(alice.Email);
         var bobPage = await SignInAsync(bob.Email);
 
@@ -206,7 +189,7 @@ public sealed class OperatorJourneyTests(OperatorPortalFixture fixture) : IClass
         // Its proposer can only withdraw it.
         await Expect(alicePage.GetByTestId("rule-confirm")).ToHaveCountAsync(0);
         await Expect(alicePage.GetByTestId("rule-withdraw")).ToHaveTextAsync("Withdraw");
-        Assert.Equal(2, await fixture.DbAsync(db => Task.FromResult(db.Hosts.Where(h => h.Id == host.Id).Select(h => h.RequiredApprovals).Single())));
+        Assert.Equal(2, await Fixture.DbAsync(db => Task.FromResult(db.Hosts.Where(h => h.Id == host.Id).Select(h => h.RequiredApprovals).Single())));
 
         await bobPage.GotoAsync($"/operations/hosts/{host.Id}");
         await SignInPage.WaitUntilInteractiveAsync(bobPage);
@@ -214,13 +197,12 @@ public sealed class OperatorJourneyTests(OperatorPortalFixture fixture) : IClass
         await bobPage.GetByTestId("rule-confirm").ClickAsync();
         await Expect(bobPage.GetByTestId("action-result")).ToContainTextAsync("Confirmed: production releases now need one approval");
         await Expect(bobPage.GetByTestId("rule-proposal")).ToHaveCountAsync(0);
-        Assert.Equal(1, await fixture.DbAsync(db => Task.FromResult(db.Hosts.Where(h => h.Id == host.Id).Select(h => h.RequiredApprovals).Single())));
+        Assert.Equal(1, await Fixture.DbAsync(db => Task.FromResult(db.Hosts.Where(h => h.Id == host.Id).Select(h => h.RequiredApprovals).Single())));
     }
 
     private async Task<IPage> SignInAsync(string email)
     {
-        var page = await NewPageAsync();
-        await SignInPage.SignInAsync(page, email, OperatorPortalFixture.Password);
+        var page = await SignedInPageAsync(email, OperatorPortalFixture.Password);
         await Expect(page.GetByTestId("nav-operations")).ToBeVisibleAsync();
         return page;
     }

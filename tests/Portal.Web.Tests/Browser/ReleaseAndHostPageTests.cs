@@ -11,30 +11,21 @@ namespace Portal.Web.Tests.Browser;
 /// A release's own page and the host page, against pipelines at the emulator: what the customer sees live, redeploy and
 /// roll-back, who may not, and both pages fitting a laptop and a phone.
 /// </summary>
-public sealed class ReleaseAndHostPageTests(OperatorPortalFixture fixture) : IClassFixture<OperatorPortalFixture>, IAsyncLifetime
+public sealed class ReleaseAndHostPageTests(OperatorPortalFixture fixture) : PortalBrowserTests<OperatorPortalFixture>(fixture)
 {
-    private readonly List<IBrowserContext> contexts = [];
-
-    public Task InitializeAsync() => Task.CompletedTask;
-
-    public async Task DisposeAsync()
-    {
-        foreach (var context in contexts) await context.DisposeAsync();
-    }
-
     [Fact]
     public async Task The_release_page_shows_stages_approvals_and_links_live_and_a_redeploy_runs_the_same_source_through_the_approval()
     {
-        var (host, projectId) = await fixture.HostAsync(requiredApprovals: 1);
+        var (host, projectId) = await Fixture.HostAsync(requiredApprovals: 1);
         const string site = "https://web-production--acme.apps.example.test/";
         await SiteAsync(host.Environments[EnvironmentKind.Production], site);
-        var ops = await fixture.OperatorAsync();
-        var first = await fixture.PushAsync(host, projectId, "master");
+        var ops = await Fixture.OperatorAsync();
+        var first = await Fixture.PushAsync(host, projectId, "master");
         await ApproveAsync(ops, first, "First one, fine.");
-        await fixture.WaitForReleaseAsync(first, ReleaseState.Succeeded);
-        var releaseId = await fixture.PushAsync(host, projectId, "master", pusher: "alice");
-        var waiting = await fixture.WaitingAsync(releaseId);
-        var firstCommit = (await fixture.ReleaseAsync(first)).CommitId;
+        await Fixture.WaitForReleaseAsync(first, ReleaseState.Succeeded);
+        var releaseId = await Fixture.PushAsync(host, projectId, "master", pusher: "alice");
+        var waiting = await Fixture.WaitingAsync(releaseId);
+        var firstCommit = (await Fixture.ReleaseAsync(first)).CommitId;
 
         var page = await CustomerPageAsync(host.CustomerId);
         await page.GotoAsync($"/hosts/{host.Name}/releases/{releaseId}");
@@ -55,7 +46,7 @@ public sealed class ReleaseAndHostPageTests(OperatorPortalFixture fixture) : ICl
         await Expect(page.GetByTestId("build-log-lines")).ToContainTextAsync("[Container]");
         await Expect(page.GetByTestId("build-log-lines")).ToContainTextAsync("Entering phase BUILD");
 
-        var web = $"{Portal.Tests.Support.GitLab.GitLabSender.Instance}/{(await fixture.DbAsync(db => db.Hosts.Where(h => h.Id == host.Id)
+        var web = $"{Portal.Tests.Support.GitLab.GitLabSender.Instance}/{(await Fixture.DbAsync(db => db.Hosts.Where(h => h.Id == host.Id)
             .Select(h => h.GitLab.PathWithNamespace).SingleAsync()))}";
         await Expect(page.GetByTestId("commit-link")).ToHaveAttributeAsync("href", $"{web}/-/commit/{waiting.CommitId}");
         await Expect(page.GetByTestId("compare-link")).ToHaveAttributeAsync("href", $"{web}/-/compare/{firstCommit}...{waiting.CommitId}");
@@ -71,22 +62,22 @@ public sealed class ReleaseAndHostPageTests(OperatorPortalFixture fixture) : ICl
         await Expect(approval.GetByTestId("approval-comment")).ToContainTextAsync("QC: checked the changelog.");
         await Expect(approval.GetByTestId("approval-when")).ToBeVisibleAsync();
         await Expect(page.GetByTestId("release-state")).ToHaveAttributeAsync("data-state", "Succeeded", new() { Timeout = 30_000 });
-        var succeeded = await fixture.WaitForReleaseAsync(releaseId, ReleaseState.Succeeded);
+        var succeeded = await Fixture.WaitForReleaseAsync(releaseId, ReleaseState.Succeeded);
 
         // Redeploy: a new release of the same S3 object version, which waits at the same approval again.
         await page.GetByTestId("redeploy").ClickAsync();
         await page.Locator(".mud-dialog").GetByRole(AriaRole.Button, new() { Name = "Redeploy" }).ClickAsync();
         await Expect(page).ToHaveURLAsync(new Regex($"/hosts/{host.Name}/releases/(?!{releaseId})[0-9a-f-]{{36}}$"));
         var againId = Guid.Parse(page.Url[^36..]);
-        var again = await fixture.WaitingAsync(againId);
+        var again = await Fixture.WaitingAsync(againId);
         Assert.Equal(succeeded.SourceVersionId, again.SourceVersionId);
         Assert.Equal(succeeded.SourceKey, again.SourceKey);
         Assert.Equal(succeeded.CommitId, again.CommitId);
         Assert.NotEqual(succeeded.PipelineExecutionId, again.PipelineExecutionId);
-        var execution = await fixture.Pipelines.GetExecutionAsync(host.Pipelines[EnvironmentKind.Production], again.PipelineExecutionId!);
+        var execution = await Fixture.Pipelines.GetExecutionAsync(host.Pipelines[EnvironmentKind.Production], again.PipelineExecutionId!);
         Assert.Contains(execution.ArtifactRevisions, r => r.RevisionId == succeeded.SourceVersionId);
         await Expect(page.GetByTestId("release-state")).ToHaveAttributeAsync("data-state", "WaitingForApproval");
-        Assert.Contains(await fixture.AuditAsync(host.Id), a => a.Action == Data.Audit.AuditActions.ReleaseRedeployed && a.Details!.Contains(againId.ToString()));
+        Assert.Contains(await Fixture.AuditAsync(host.Id), a => a.Action == Data.Audit.AuditActions.ReleaseRedeployed && a.Details!.Contains(againId.ToString()));
 
         // A second redeploy of the same version while the first waits is refused in words.
         await page.GotoAsync($"/hosts/{host.Name}/releases/{releaseId}");
@@ -99,11 +90,11 @@ public sealed class ReleaseAndHostPageTests(OperatorPortalFixture fixture) : ICl
     [Fact]
     public async Task Roll_back_starts_an_execution_of_the_earlier_releases_source_version()
     {
-        var (host, projectId) = await fixture.HostAsync(requiredApprovals: 1, stagingApproval: false);
-        var old = await fixture.PushAsync(host, projectId, "staging");
-        var oldRelease = await fixture.WaitForReleaseAsync(old, ReleaseState.Succeeded);
-        var current = await fixture.PushAsync(host, projectId, "staging");
-        var currentRelease = await fixture.WaitForReleaseAsync(current, ReleaseState.Succeeded);
+        var (host, projectId) = await Fixture.HostAsync(requiredApprovals: 1, stagingApproval: false);
+        var old = await Fixture.PushAsync(host, projectId, "staging");
+        var oldRelease = await Fixture.WaitForReleaseAsync(old, ReleaseState.Succeeded);
+        var current = await Fixture.PushAsync(host, projectId, "staging");
+        var currentRelease = await Fixture.WaitForReleaseAsync(current, ReleaseState.Succeeded);
         Assert.NotEqual(oldRelease.SourceVersionId, currentRelease.SourceVersionId);
 
         var page = await CustomerPageAsync(host.CustomerId);
@@ -115,20 +106,20 @@ public sealed class ReleaseAndHostPageTests(OperatorPortalFixture fixture) : ICl
         await page.Locator(".mud-dialog").GetByRole(AriaRole.Button, new() { Name = "Roll back" }).ClickAsync();
         await Expect(page).ToHaveURLAsync(new Regex($"/releases/(?!{current})(?!{old})[0-9a-f-]{{36}}$"));
         var rollbackId = Guid.Parse(page.Url[^36..]);
-        var rollback = await fixture.WaitForReleaseAsync(rollbackId, ReleaseState.Succeeded);
+        var rollback = await Fixture.WaitForReleaseAsync(rollbackId, ReleaseState.Succeeded);
         Assert.Equal(oldRelease.SourceVersionId, rollback.SourceVersionId);
         Assert.Equal(oldRelease.CommitId, rollback.CommitId);
-        var execution = await fixture.Pipelines.GetExecutionAsync(host.Pipelines[EnvironmentKind.Staging], rollback.PipelineExecutionId!);
+        var execution = await Fixture.Pipelines.GetExecutionAsync(host.Pipelines[EnvironmentKind.Staging], rollback.PipelineExecutionId!);
         Assert.Contains(execution.ArtifactRevisions, r => r.RevisionId == oldRelease.SourceVersionId);
-        Assert.Contains(await fixture.AuditAsync(host.Id), a => a.Action == Data.Audit.AuditActions.ReleaseRolledBack);
+        Assert.Contains(await Fixture.AuditAsync(host.Id), a => a.Action == Data.Audit.AuditActions.ReleaseRolledBack);
         await Expect(page.GetByTestId("release-state")).ToHaveAttributeAsync("data-state", "Succeeded", new() { Timeout = 30_000 });
     }
 
     [Fact]
     public async Task Another_customers_release_is_not_found_and_operator_pages_are_denied()
     {
-        var (host, projectId) = await fixture.HostAsync();
-        var releaseId = await fixture.PushAsync(host, projectId, "dev");
+        var (host, projectId) = await Fixture.HostAsync();
+        var releaseId = await Fixture.PushAsync(host, projectId, "dev");
         var stranger = await CustomerPageAsync(customerId: null);
         foreach (var path in new[] { $"/hosts/{host.Name}/releases/{releaseId}", $"/hosts/web/releases/{releaseId}" })
         {
@@ -144,7 +135,7 @@ public sealed class ReleaseAndHostPageTests(OperatorPortalFixture fixture) : ICl
         await Expect(owner.GetByTestId("access-denied")).ToBeVisibleAsync();
         await Expect(owner.GetByTestId("release-page")).ToHaveCountAsync(0);
         // The API refuses another customer's redeploy as not found too (no page needed to try).
-        var (_, strangerApi) = await fixture.CustomerAsync();
+        var (_, strangerApi) = await Fixture.CustomerAsync();
         var refused = await strangerApi.PostAsync($"/api/v1/hosts/{host.Name}/releases/{releaseId}/redeploy", null);
         Assert.Equal(System.Net.HttpStatusCode.NotFound, refused.StatusCode);
     }
@@ -152,12 +143,11 @@ public sealed class ReleaseAndHostPageTests(OperatorPortalFixture fixture) : ICl
     [Fact]
     public async Task An_operator_stops_a_release_only_with_a_reason_and_the_customer_reads_it()
     {
-        var (host, projectId) = await fixture.HostAsync();
-        var releaseId = await fixture.PushAsync(host, projectId, "master");
-        await fixture.WaitingAsync(releaseId);
-        var ops = await fixture.OperatorAsync();
-        var page = await NewPageAsync();
-        await SignInPage.SignInAsync(page, ops.Email, OperatorPortalFixture.Password);
+        var (host, projectId) = await Fixture.HostAsync();
+        var releaseId = await Fixture.PushAsync(host, projectId, "master");
+        await Fixture.WaitingAsync(releaseId);
+        var ops = await Fixture.OperatorAsync();
+        var page = await SignedInPageAsync(ops.Email, OperatorPortalFixture.Password);
         await page.GotoAsync($"/operations/releases/{releaseId}");
         await SignInPage.WaitUntilInteractiveAsync(page);
         await page.GetByTestId("stop-release").ClickAsync();
@@ -166,7 +156,7 @@ public sealed class ReleaseAndHostPageTests(OperatorPortalFixture fixture) : ICl
         await page.Locator("#stop-reason").FillAsync("Deploy freeze until Monday.");
         await page.GetByTestId("stop-confirm").ClickAsync();
         await Expect(page.GetByTestId("release-action-result")).ToContainTextAsync("Stop requested");
-        await fixture.WaitForReleaseAsync(releaseId, ReleaseState.Stopped);
+        await Fixture.WaitForReleaseAsync(releaseId, ReleaseState.Stopped);
 
         var customer = await CustomerPageAsync(host.CustomerId);
         await customer.GotoAsync($"/hosts/{host.Name}/releases/{releaseId}");
@@ -178,13 +168,13 @@ public sealed class ReleaseAndHostPageTests(OperatorPortalFixture fixture) : ICl
     [Fact]
     public async Task The_release_page_fits_its_cards_at_1366_and_390_px()
     {
-        var (host, projectId) = await fixture.HostAsync(requiredApprovals: 1);
+        var (host, projectId) = await Fixture.HostAsync(requiredApprovals: 1);
         await SiteAsync(host.Environments[EnvironmentKind.Production], "https://a-rather-long-host-name-production--customer.apps.example.test/");
-        var ops = await fixture.OperatorAsync();
-        var releaseId = await fixture.PushAsync(host, projectId, "master", pusher: "someone-with-a-very-long-gitlab-user-name-indeed");
-        await fixture.WaitingAsync(releaseId);
+        var ops = await Fixture.OperatorAsync();
+        var releaseId = await Fixture.PushAsync(host, projectId, "master", pusher: "someone-with-a-very-long-gitlab-user-name-indeed");
+        await Fixture.WaitingAsync(releaseId);
         await ApproveAsync(ops, releaseId, "A comment long enough to wrap: " + string.Concat(Enumerable.Repeat("checked-and-double-checked ", 8)));
-        await fixture.WaitForReleaseAsync(releaseId, ReleaseState.Succeeded);
+        await Fixture.WaitForReleaseAsync(releaseId, ReleaseState.Succeeded);
 
         var page = await CustomerPageAsync(host.CustomerId);
         foreach (var (width, height) in PageLayout.Widths)
@@ -203,13 +193,13 @@ public sealed class ReleaseAndHostPageTests(OperatorPortalFixture fixture) : ICl
     [Fact]
     public async Task The_host_page_shows_the_latest_release_state_in_the_first_screen_and_fits_its_cards_at_1366_and_390_px()
     {
-        var (host, projectId) = await fixture.HostAsync(requiredApprovals: 1, stagingApproval: false);
+        var (host, projectId) = await Fixture.HostAsync(requiredApprovals: 1, stagingApproval: false);
         await SiteAsync(host.Environments[EnvironmentKind.Production], "https://web-production--a-customer-with-a-long-slug.apps.example.test/");
         await EventsAsync(host.Environments[EnvironmentKind.Production]);
-        var dev = await fixture.PushAsync(host, projectId, "dev", pusher: "a-pusher-with-a-rather-long-user-name");
-        await fixture.WaitForReleaseAsync(dev, ReleaseState.Succeeded);
-        var production = await fixture.PushAsync(host, projectId, "master");
-        await fixture.WaitingAsync(production);
+        var dev = await Fixture.PushAsync(host, projectId, "dev", pusher: "a-pusher-with-a-rather-long-user-name");
+        await Fixture.WaitForReleaseAsync(dev, ReleaseState.Succeeded);
+        var production = await Fixture.PushAsync(host, projectId, "master");
+        await Fixture.WaitingAsync(production);
 
         var page = await CustomerPageAsync(host.CustomerId);
         foreach (var (width, height) in PageLayout.Widths)
@@ -244,7 +234,7 @@ public sealed class ReleaseAndHostPageTests(OperatorPortalFixture fixture) : ICl
     }
 
     /// <summary>What a failed create and its rollback leave in two stacks' events, with long names.</summary>
-    private Task EventsAsync(Guid environmentId) => fixture.DbAsync(async db =>
+    private Task EventsAsync(Guid environmentId) => Fixture.DbAsync(async db =>
     {
         var at = DateTimeOffset.UtcNow.AddHours(-1);
         var infra = $"portal-a-customer-with-a-long-slug-web-production-{Guid.NewGuid():N}"[..60] + "-infra";
@@ -282,7 +272,7 @@ public sealed class ReleaseAndHostPageTests(OperatorPortalFixture fixture) : ICl
         await ApprovalApi.DecideAsync(ops, releaseId, "approve", comment);
     }
 
-    private Task SiteAsync(Guid environmentId, string site) => fixture.DbAsync(async db =>
+    private Task SiteAsync(Guid environmentId, string site) => Fixture.DbAsync(async db =>
     {
         var environment = await db.HostEnvironments.SingleAsync(e => e.Id == environmentId);
         environment.Outputs = new Dictionary<string, string>(environment.Outputs) { ["SiteUrl"] = site };
@@ -292,17 +282,9 @@ public sealed class ReleaseAndHostPageTests(OperatorPortalFixture fixture) : ICl
     /// <summary>A signed-in user of the customer (a new customer of their own when null).</summary>
     private async Task<IPage> CustomerPageAsync(Guid? customerId)
     {
-        var (user, _) = await fixture.CustomerAsync(customerId);
-        var page = await NewPageAsync();
-        await SignInPage.SignInAsync(page, user.Email!, OperatorPortalFixture.Password);
+        var (user, _) = await Fixture.CustomerAsync(customerId);
+        var page = await SignedInPageAsync(user.Email!, OperatorPortalFixture.Password);
         await Expect(page.GetByRole(AriaRole.Heading, new() { Name = "My hosts" })).ToBeVisibleAsync();
         return page;
-    }
-
-    private async Task<IPage> NewPageAsync()
-    {
-        var context = await Portal.Tests.Support.Browser.NewContextAsync(fixture.Portal.BaseUrl);
-        contexts.Add(context);
-        return await context.NewPageAsync();
     }
 }

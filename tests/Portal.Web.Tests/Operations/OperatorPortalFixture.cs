@@ -20,7 +20,7 @@ namespace Portal.Web.Tests.Operations;
 /// The portal with its release starters and a pipeline sync every second, against its own AWS emulator; hosts are
 /// written to the database with their pipelines created at the emulator (staging and production with a manual approval).
 /// </summary>
-public class OperatorPortalFixture : IAsyncLifetime
+public class OperatorPortalFixture : IAsyncLifetime, IPortalFixture
 {
     /// <summary>Whether the portal has Portal:PublicUrl (its mails link there; redirects go there too, out of a browser's reach).</summary>
     protected virtual bool WithPublicUrl => false;

@@ -6,39 +6,32 @@ using static Microsoft.Playwright.Assertions;
 namespace Portal.Web.Tests.People;
 
 /// <summary>In Chromium: the invitation e-mail's link, and an open page that follows a sign-out made in another tab.</summary>
-public sealed class PeopleBrowserTests(PeopleFixture fixture) : IClassFixture<PeopleFixture>, IAsyncLifetime
+public sealed class PeopleBrowserTests(PeopleFixture fixture) : PortalBrowserTests<PeopleFixture>(fixture)
 {
-    private IBrowserContext context = null!;
-
-    public async Task InitializeAsync() => context = await Portal.Tests.Support.Browser.NewContextAsync(fixture.Portal.BaseUrl);
-
-    public async Task DisposeAsync() => await context.DisposeAsync();
-
     [Fact]
     public async Task An_invited_customer_admin_follows_the_e_mailed_link_sets_a_password_and_lands_signed_in()
     {
-        var people = new PeopleApi(fixture);
+        var people = new PeopleApi(Fixture);
         var (_, operatorApi) = await people.OperatorAsync();
         var customerId = await people.CreateCustomerAsync(operatorApi);
         var email = $"chromium-{Guid.NewGuid():N}@example.test";
         await PeopleApi.InviteAsync(operatorApi, customerId, email, "CustomerAdmin");
-        var link = (await fixture.Mail.WaitForAsync(email, "invited")).LinkTo("/account/invitation");
+        var link = (await Fixture.Mail.WaitForAsync(email, "invited")).LinkTo("/account/invitation");
 
-        var page = await context.NewPageAsync();
-        await page.GotoAsync(link);
-        await Expect(page.GetByTestId("invitation-for")).ToContainTextAsync(email);
-        await page.GetByTestId("display-name").FillAsync("Ada Admin");
-        await page.GetByTestId("new-password").FillAsync(PeopleApi.Password);
-        await page.GetByTestId("confirm-password").FillAsync("a different one");
-        await page.GetByTestId("accept-invitation").ClickAsync();
-        await Expect(page.Locator(".validation-message")).ToHaveTextAsync("The two passwords differ.");
+        await Page.GotoAsync(link);
+        await Expect(Page.GetByTestId("invitation-for")).ToContainTextAsync(email);
+        await Page.GetByTestId("display-name").FillAsync("Ada Admin");
+        await Page.GetByTestId("new-password").FillAsync(PeopleApi.Password);
+        await Page.GetByTestId("confirm-password").FillAsync("a different one");
+        await Page.GetByTestId("accept-invitation").ClickAsync();
+        await Expect(Page.Locator(".validation-message")).ToHaveTextAsync("The two passwords differ.");
 
-        await page.GetByTestId("new-password").FillAsync(PeopleApi.Password);
-        await page.GetByTestId("confirm-password").FillAsync(PeopleApi.Password);
-        await page.GetByTestId("accept-invitation").ClickAsync();
-        await Expect(page.GetByRole(AriaRole.Heading, new() { Name = "My hosts" })).ToBeVisibleAsync();
+        await Page.GetByTestId("new-password").FillAsync(PeopleApi.Password);
+        await Page.GetByTestId("confirm-password").FillAsync(PeopleApi.Password);
+        await Page.GetByTestId("accept-invitation").ClickAsync();
+        await Expect(Page.GetByRole(AriaRole.Heading, new() { Name = "My hosts" })).ToBeVisibleAsync();
 
-        var second = await context.NewPageAsync();
+        var second = await Context.NewPageAsync();
         await second.GotoAsync(link);
         await Expect(second.GetByTestId("invitation-unusable")).ToBeVisibleAsync();
     }
@@ -46,11 +39,11 @@ public sealed class PeopleBrowserTests(PeopleFixture fixture) : IClassFixture<Pe
     [Fact]
     public async Task Signing_out_in_one_tab_signs_out_the_open_page_in_another()
     {
-        var user = await fixture.Portal.CreateUserAsync(PortalRoles.Customer, $"tabs-{Guid.NewGuid():N}@example.test", PeopleApi.Password);
-        var first = await context.NewPageAsync();
+        var user = await Fixture.Portal.CreateUserAsync(PortalRoles.Customer, $"tabs-{Guid.NewGuid():N}@example.test", PeopleApi.Password);
+        var first = Page;
         await SignInPage.SignInAsync(first, user.Email!, PeopleApi.Password);
         await Expect(first.GetByRole(AriaRole.Heading, new() { Name = "My hosts" })).ToBeVisibleAsync();
-        var second = await context.NewPageAsync();
+        var second = await Context.NewPageAsync();
         await second.GotoAsync("/account/tokens");
         await SignInPage.WaitUntilInteractiveAsync(second);
 

@@ -5,17 +5,17 @@ using static Microsoft.Playwright.Assertions;
 namespace Portal.Web.Tests.People;
 
 /// <summary>The portal on a fresh database with a real SMTP server it sends to, and open pages re-checking their session every second.</summary>
-public class PeopleFixture : IAsyncLifetime
+public class PeopleFixture : IAsyncLifetime, IPortalFixture
 {
     private ProvisioningWorld world = null!;
 
-    public MailServer Mail { get; private set; } = null!;
+    public SmtpPeer Mail { get; private set; } = null!;
     public PortalHost Portal => world.Portal;
     public ProvisioningWorld World => world;
 
     public virtual async Task InitializeAsync()
     {
-        Mail = await MailServer.StartAsync();
+        Mail = await SmtpPeer.StartAsync();
         var settings = new Dictionary<string, string?>(Mail.PortalSettings)
         {
             ["Portal:Accounts:SessionRevalidationInterval"] = "00:00:01",

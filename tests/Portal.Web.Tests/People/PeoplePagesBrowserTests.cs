@@ -12,24 +12,14 @@ namespace Portal.Web.Tests.People;
 /// In Chromium, the pages where people are managed: an operator's Customers and Operators pages and a customer admin's
 /// Team, with the invitations going out through the real SMTP peer and their links followed in the browser.
 /// </summary>
-public sealed class PeoplePagesBrowserTests(PeopleFixture fixture) : IClassFixture<PeopleFixture>, IAsyncLifetime
+public sealed class PeoplePagesBrowserTests(PeopleFixture fixture) : PortalBrowserTests<PeopleFixture>(fixture)
 {
-    private readonly List<IBrowserContext> contexts = [];
-
-    public Task InitializeAsync() => Task.CompletedTask;
-
-    public async Task DisposeAsync()
-    {
-        foreach (var context in contexts) await context.DisposeAsync();
-    }
-
     [Fact]
     public async Task An_operator_creates_a_customer_and_invites_its_admin_who_invites_and_then_removes_a_teammate()
     {
         var suffix = Guid.NewGuid().ToString("N")[..10];
-        var operatorUser = await fixture.Portal.CreateUserAsync(PortalRoles.Operator, $"op-{suffix}@example.test", PeopleApi.Password);
-        var operatorPage = await NewPageAsync();
-        await SignInPage.SignInAsync(operatorPage, operatorUser.Email!, PeopleApi.Password);
+        var operatorUser = await Fixture.Portal.CreateUserAsync(PortalRoles.Operator, $"op-{suffix}@example.test", PeopleApi.Password);
+        var operatorPage = await SignedInPageAsync(operatorUser.Email!, PeopleApi.Password);
         await Expect(operatorPage.GetByTestId("nav-customers")).ToBeVisibleAsync();
         await SignInPage.WaitUntilInteractiveAsync(operatorPage);
         await operatorPage.GetByTestId("nav-customers").ClickAsync();
@@ -88,15 +78,14 @@ public sealed class PeoplePagesBrowserTests(PeopleFixture fixture) : IClassFixtu
     [Fact]
     public async Task A_customer_member_is_refused_the_team_and_a_customer_admin_sees_only_their_own_customer()
     {
-        var people = new PeopleApi(fixture);
+        var people = new PeopleApi(Fixture);
         var (_, operatorApi) = await people.OperatorAsync();
         var (customerId, adminEmail, _) = await people.CustomerAdminAsync(operatorApi);
         var otherCustomerId = await people.CreateCustomerAsync(operatorApi);
         var otherEmail = $"other-{Guid.NewGuid():N}@example.test";
         await PeopleApi.InviteAsync(operatorApi, otherCustomerId, otherEmail, "CustomerMember");
 
-        var adminPage = await NewPageAsync();
-        await SignInPage.SignInAsync(adminPage, adminEmail, PeopleApi.Password);
+        var adminPage = await SignedInPageAsync(adminEmail, PeopleApi.Password);
         await Expect(adminPage.GetByRole(AriaRole.Heading, new() { Name = "My hosts" })).ToBeVisibleAsync();
         await adminPage.GotoAsync($"/team?customerId={otherCustomerId}");
         var own = (await CustomersAsync()).Single(c => c.Id == customerId);
@@ -113,9 +102,8 @@ public sealed class PeoplePagesBrowserTests(PeopleFixture fixture) : IClassFixtu
             await Expect(adminPage.GetByTestId("customers-list")).ToHaveCountAsync(0);
         }
 
-        var member = await fixture.Portal.CreateUserAsync(PortalRoles.Customer, $"member-{Guid.NewGuid():N}@example.test", PeopleApi.Password);
-        var memberPage = await NewPageAsync();
-        await SignInPage.SignInAsync(memberPage, member.Email!, PeopleApi.Password);
+        var member = await Fixture.Portal.CreateUserAsync(PortalRoles.Customer, $"member-{Guid.NewGuid():N}@example.test", PeopleApi.Password);
+        var memberPage = await SignedInPageAsync(member.Email!, PeopleApi.Password);
         await Expect(memberPage.GetByRole(AriaRole.Heading, new() { Name = "My hosts" })).ToBeVisibleAsync();
         await Expect(memberPage.GetByTestId("nav-team")).ToHaveCountAsync(0);
         await memberPage.GotoAsync("/team");
@@ -126,12 +114,11 @@ public sealed class PeoplePagesBrowserTests(PeopleFixture fixture) : IClassFixtu
     [Fact]
     public async Task The_people_pages_fit_at_1366_and_390_px_and_an_operator_cannot_remove_themselves()
     {
-        var people = new PeopleApi(fixture);
+        var people = new PeopleApi(Fixture);
         var (operatorUser, operatorApi) = await people.OperatorAsync();
         var customerId = await people.CreateCustomerAsync(operatorApi);
         await PeopleApi.InviteAsync(operatorApi, customerId, $"long-address-{Guid.NewGuid():N}@example.test", "CustomerAdmin");
-        var page = await NewPageAsync();
-        await SignInPage.SignInAsync(page, operatorUser.Email!, PeopleApi.Password);
+        var page = await SignedInPageAsync(operatorUser.Email!, PeopleApi.Password);
         await Expect(page.GetByTestId("nav-operators")).ToBeVisibleAsync();
 
         foreach (var (width, height) in PageLayout.Widths)
@@ -153,11 +140,10 @@ public sealed class PeoplePagesBrowserTests(PeopleFixture fixture) : IClassFixtu
     [Fact]
     public async Task An_operator_renames_sets_the_quota_of_suspends_and_resumes_a_customer_and_invites_then_withdraws_an_operator()
     {
-        var people = new PeopleApi(fixture);
+        var people = new PeopleApi(Fixture);
         var (operatorUser, operatorApi) = await people.OperatorAsync();
         var customerId = await people.CreateCustomerAsync(operatorApi);
-        var page = await NewPageAsync();
-        await SignInPage.SignInAsync(page, operatorUser.Email!, PeopleApi.Password);
+        var page = await SignedInPageAsync(operatorUser.Email!, PeopleApi.Password);
         await Expect(page.GetByTestId("nav-operators")).ToBeVisibleAsync();
         await page.GotoAsync($"/operations/customers/{customerId}");
         await Expect(page.GetByTestId("customer-settings")).ToBeVisibleAsync();
@@ -203,7 +189,7 @@ public sealed class PeoplePagesBrowserTests(PeopleFixture fixture) : IClassFixtu
         await page.Locator("#invite-email").FillAsync(colleague);
         await page.GetByTestId("invite").ClickAsync();
         await Expect(page.GetByTestId("people-result")).ToContainTextAsync($"{colleague} is invited");
-        var link = (await fixture.Mail.WaitForAsync(colleague, "invited")).LinkTo("/account/invitation");
+        var link = (await Fixture.Mail.WaitForAsync(colleague, "invited")).LinkTo("/account/invitation");
         await page.GetByTestId("invitations-table").Locator("tr", new() { Has = page.GetByText(colleague, new() { Exact = true }) })
             .GetByTestId("withdraw-invitation").ClickAsync();
         await Expect(page.GetByTestId("people-result")).ToContainTextAsync("is withdrawn");
@@ -212,13 +198,6 @@ public sealed class PeoplePagesBrowserTests(PeopleFixture fixture) : IClassFixtu
         var withdrawn = await NewPageAsync();
         await withdrawn.GotoAsync(link);
         await Expect(withdrawn.GetByTestId("invitation-unusable")).ToBeVisibleAsync();
-    }
-
-    private async Task<IPage> NewPageAsync()
-    {
-        var context = await Portal.Tests.Support.Browser.NewContextAsync(fixture.Portal.BaseUrl);
-        contexts.Add(context);
-        return await context.NewPageAsync();
     }
 
     /// <summary>Fills the page's invite form and waits until the invitation is listed as open.</summary>
@@ -235,7 +214,7 @@ public sealed class PeoplePagesBrowserTests(PeopleFixture fixture) : IClassFixtu
     /// <summary>Opens the e-mailed invitation link in a browser of its own, sets a password and lands signed in.</summary>
     private async Task<IPage> AcceptInvitationAsync(string email, string displayName)
     {
-        var link = (await fixture.Mail.WaitForAsync(email, "invited")).LinkTo("/account/invitation");
+        var link = (await Fixture.Mail.WaitForAsync(email, "invited")).LinkTo("/account/invitation");
         var page = await NewPageAsync();
         await page.GotoAsync(link);
         await Expect(page.GetByTestId("invitation-for")).ToContainTextAsync(email);
@@ -256,5 +235,5 @@ public sealed class PeoplePagesBrowserTests(PeopleFixture fixture) : IClassFixtu
         page.GetByTestId("people-table").Locator("tr", new() { Has = page.GetByTestId("person-email").GetByText(email, new() { Exact = true }) });
 
     private Task<List<CustomerSummary>> CustomersAsync() =>
-        fixture.Portal.WithScopeAsync(services => services.GetRequiredService<CustomerDirectory>().ListAsync());
+        Fixture.Portal.WithScopeAsync(services => services.GetRequiredService<CustomerDirectory>().ListAsync());
 }

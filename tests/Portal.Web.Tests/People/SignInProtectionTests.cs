@@ -59,11 +59,11 @@ public sealed class SignInProtectionTests(PeopleFixture fixture) : IClassFixture
 public sealed class SignInRateLimitTests : IAsyncLifetime
 {
     private Portal.Tests.Support.ProvisioningWorld world = null!;
-    private Portal.Tests.Support.MailServer mail = null!;
+    private Portal.Tests.Support.SmtpPeer mail = null!;
 
     public async Task InitializeAsync()
     {
-        mail = await Portal.Tests.Support.MailServer.StartAsync();
+        mail = await Portal.Tests.Support.SmtpPeer.StartAsync();
         world = await Portal.Tests.Support.ProvisioningWorld.StartAsync(new Dictionary<string, string?>(mail.PortalSettings)
         {
             ["Portal:Accounts:SignInAttemptsPerAddressPerMinute"] = "5",
