@@ -233,6 +233,45 @@ public sealed class ReleaseAndHostPageTests(OperatorPortalFixture fixture) : Por
         }
     }
 
+    [Fact]
+    public async Task The_operators_fleet_pages_fit_at_1366_and_390_px_with_stop_and_decide_in_reach()
+    {
+        var (host, projectId) = await Fixture.HostAsync(requiredApprovals: 1);
+        var releaseId = await Fixture.PushAsync(host, projectId, "master", pusher: "someone-with-a-very-long-gitlab-user-name-indeed");
+        await Fixture.WaitingAsync(releaseId);
+        var ops = await Fixture.OperatorAsync();
+        var page = await SignedInPageAsync(ops.Email, OperatorPortalFixture.Password);
+        foreach (var (width, height) in PageLayout.Widths)
+        {
+            await page.SetViewportSizeAsync(width, height);
+            await page.GotoAsync($"/operations/hosts/{host.Id}");
+            await SignInPage.WaitUntilInteractiveAsync(page);
+            var row = page.Locator($"[data-testid='operator-release'][data-release-id='{releaseId}']");
+            await Expect(row).ToHaveAttributeAsync("data-state", "WaitingForApproval");
+            // Reachable: on screen once scrolled to, not clipped by its card or hidden at phone width.
+            await row.GetByTestId("stop-release").ScrollIntoViewIfNeededAsync();
+            await Expect(row.GetByTestId("stop-release")).ToBeInViewportAsync();
+            await FitsAsync(page, width);
+
+            await page.GotoAsync($"/operations/releases/{releaseId}");
+            await SignInPage.WaitUntilInteractiveAsync(page);
+            await Expect(page.GetByTestId("decide")).ToBeVisibleAsync();
+            Assert.True(await PageLayout.InFirstScreenAsync(page, page.GetByTestId("release-state")), $"release state below the fold at {width} px");
+            await FitsAsync(page, width);
+
+            await page.GotoAsync("/operations/fleet");
+            await SignInPage.WaitUntilInteractiveAsync(page);
+            await Expect(page.GetByRole(AriaRole.Heading, new() { Name = "Fleet" })).ToBeVisibleAsync();
+            await FitsAsync(page, width);
+        }
+    }
+
+    private static async Task FitsAsync(IPage page, int width)
+    {
+        var overflows = await PageLayout.OverflowsAsync(page);
+        Assert.True(overflows.Count == 0, $"{new Uri(page.Url).AbsolutePath} at {width} px: {string.Join("; ", overflows)}");
+    }
+
     /// <summary>What a failed create and its rollback leave in two stacks' events, with long names.</summary>
     private Task EventsAsync(Guid environmentId) => Fixture.DbAsync(async db =>
     {
