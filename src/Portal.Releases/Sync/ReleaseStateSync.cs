@@ -148,6 +148,7 @@ public sealed class ReleaseStateSync(IDbContextFactory<PortalDbContext> contexts
         var now = time.GetUtcNow();
         if (release is { State: ReleaseState.WaitingForApproval, PendingApprovalToken: { } token, RequiredApprovals: { } required } && token != wasWaitingOn)
             await PortalNotices.ReleaseWaitingAsync(db, release, environment.Host, environment.Host.Customer.Name, environment.Kind, required,
+                release.CustomerApprovalRequired ? await Approvals.CustomerApprovers.InPortalAsync(db, environment.Host, cancellationToken) : [],
                 Approvals.ApprovalRules.TokenHash(token), now, cancellationToken);
         else if (release.State == ReleaseState.Failed && !wasFailed)
             await PortalNotices.ReleaseFailedAsync(db, release, environment.Host, environment.Kind, release.StateReason ?? "The pipeline execution failed.",
@@ -186,6 +187,7 @@ public sealed class ReleaseStateSync(IDbContextFactory<PortalDbContext> contexts
         if (finalState is null && approval is not null)
             release.WaitForApproval(approvalStage!.StageName, approval.ActionName, approval.LatestExecution!.Token!,
                 Approvals.ApprovalRules.RequiredApprovals(release.HostEnvironment.Kind, release.HostEnvironment.Host.RequiredApprovals),
+                Approvals.ApprovalRules.CustomerApprovalRequired(release.HostEnvironment.Kind, release.HostEnvironment.Host.ApproverEmails),
                 approval.LatestExecution.LastStatusChange ?? now, now);
         else
             release.Follow(finalState, reason, now);
