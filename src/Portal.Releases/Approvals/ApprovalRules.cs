@@ -29,10 +29,12 @@ public static class ApprovalRules
 
     /// <summary>
     /// Whether a wait starting now needs one approval from the customer's approvers besides the operators': production
-    /// releases of a host whose order names approver e-mails. Recorded on the release when the wait starts.
+    /// releases of a host whose approver e-mails name at least one customer approver in the portal
+    /// (<paramref name="approversInPortal"/>, <see cref="CustomerApprovers"/>); approvers without an account get the mail
+    /// but could never approve, so they do not strand the release. Recorded on the release when the wait starts.
     /// </summary>
-    public static bool CustomerApprovalRequired(EnvironmentKind environment, IEnumerable<string> approverEmails) =>
-        environment == EnvironmentKind.Production && approverEmails.Any(e => !string.IsNullOrWhiteSpace(e));
+    public static bool CustomerApprovalRequired(EnvironmentKind environment, IEnumerable<string> approversInPortal) =>
+        environment == EnvironmentKind.Production && approversInPortal.Any(e => !string.IsNullOrWhiteSpace(e));
 
     /// <summary>
     /// Whether a portal user is a customer approver of a host: a user of the host's customer (admin or member) whose

@@ -13,7 +13,7 @@ public class CustomerApprovalRulesTests
     [InlineData(EnvironmentKind.Production, true)]
     [InlineData(EnvironmentKind.Staging, false)]
     [InlineData(EnvironmentKind.Dev, false)]
-    public void Only_production_waits_for_the_customers_approvers(EnvironmentKind environment, bool needed)
+    public void Only_production_waits_for_the_customers_approvers_in_the_portal(EnvironmentKind environment, bool needed)
     {
         Assert.Equal(needed, ApprovalRules.CustomerApprovalRequired(environment, Approvers));
         Assert.False(ApprovalRules.CustomerApprovalRequired(environment, []));

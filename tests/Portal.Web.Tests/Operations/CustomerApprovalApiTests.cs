@@ -191,14 +191,17 @@ public sealed class CustomerApprovalApiTests(OperatorPortalFixture fixture) : IC
     [Fact]
     public async Task Changing_the_approvers_after_the_wait_started_does_not_change_what_the_waiting_release_needs()
     {
-        // Approvers named when it started waiting, removed since: it still needs the customer's approval.
+        // An approver named when it started waiting, removed since: it still needs the customer's approval.
         var (named, namedProject) = await fixture.HostAsync(requiredApprovals: 1);
-        await SetApproversAsync(named, "qa@acme.example");
+        var removed = await ApproverAsync(named);
+        await SetApproversAsync(named, removed.User.Email!);
         var needsCustomer = await fixture.PushAsync(named, namedProject, "master");
         Assert.True((await fixture.WaitingAsync(needsCustomer)).CustomerApprovalRequired);
         await SetApproversAsync(named);
-        // No approvers when it started waiting, one added since: the operators' approval is enough.
+        // Only an approver without a portal account when it started waiting (who could never approve), a portal approver
+        // added since: the operators' approval is enough.
         var (unnamed, unnamedProject) = await fixture.HostAsync(requiredApprovals: 1);
+        await SetApproversAsync(unnamed, "qa@outside.example");
         var operatorsOnly = await fixture.PushAsync(unnamed, unnamedProject, "master");
         var waiting = await fixture.WaitingAsync(operatorsOnly);
         Assert.False(waiting.CustomerApprovalRequired);
