@@ -4,6 +4,7 @@ using Portal.Aws;
 using Portal.Aws.CodePipeline;
 using Portal.Data;
 using Portal.Data.Entities;
+using Portal.Releases.Approvals;
 
 namespace Portal.Releases;
 
@@ -20,7 +21,8 @@ public sealed class ReleaseDetailsReader(IDbContextFactory<PortalDbContext> cont
     /// <summary>GitLab's "no commit" (a branch's first push names it as before).</summary>
     private const string NoCommit = "0000000000000000000000000000000000000000";
 
-    public async Task<ReleaseDetails?> GetAsync(Guid? customerId, Guid releaseId, CancellationToken cancellationToken = default)
+    /// <param name="viewerId">The person reading: whether they are one of the host's customer approvers is worked out for them.</param>
+    public async Task<ReleaseDetails?> GetAsync(Guid? customerId, Guid releaseId, Guid? viewerId = null, CancellationToken cancellationToken = default)
     {
         await using var db = await contexts.CreateDbContextAsync(cancellationToken);
         var row = await db.Releases.AsNoTracking()
@@ -31,6 +33,8 @@ public sealed class ReleaseDetailsReader(IDbContextFactory<PortalDbContext> cont
                 r.HostEnvironment.HostId,
                 HostName = r.HostEnvironment.Host.Name,
                 r.HostEnvironment.Host.CustomerId,
+                r.HostEnvironment.Host.ApproverEmails,
+                HostRequiredApprovals = r.HostEnvironment.Host.RequiredApprovals,
                 CustomerName = r.HostEnvironment.Host.Customer.Name,
                 HostState = r.HostEnvironment.Host.State,
                 r.HostEnvironment.Kind,
@@ -43,11 +47,21 @@ public sealed class ReleaseDetailsReader(IDbContextFactory<PortalDbContext> cont
                 Authors = r.PushDelivery == null ? null : r.PushDelivery.CommitAuthors,
                 Stages = r.Stages.OrderBy(s => s.Order).Select(s => new { s.Name, s.Status, s.Summary, s.LastChangedAt }).ToList(),
                 Decisions = r.Decisions.OrderBy(d => d.DecidedAt)
-                    .Select(d => new ApprovalView(d.Operator.Email ?? d.OperatorId.ToString(), d.Outcome, d.Comment, d.DecidedAt, d.SentToAws)).ToList(),
+                    .Select(d => new
+                    {
+                        View = new ApprovalView(d.Operator.Email ?? d.OperatorId.ToString(), d.Outcome, d.Comment, d.DecidedAt, d.SentToAws, d.CustomerStep),
+                        d.ApprovalTokenHash,
+                    }).ToList(),
             })
             .SingleOrDefaultAsync(cancellationToken);
         if (row is null) return null;
         var release = row.Release;
+        var viewer = viewerId is null ? null
+            : await db.Users.AsNoTracking().Where(u => u.Id == viewerId).Select(u => new { u.CustomerId, u.Email, u.EmailConfirmed }).SingleOrDefaultAsync(cancellationToken);
+        var currentToken = release.PendingApprovalToken is { } token ? ApprovalRules.TokenHash(token) : null;
+        var count = ApprovalRules.Count(
+            row.Decisions.Where(d => d.ApprovalTokenHash == currentToken).Select(d => (d.View.CustomerStep ? ApprovalStep.Customer : ApprovalStep.Operators, d.View.Outcome)),
+            ApprovalRules.RequiredFor(release.RequiredApprovals, row.Kind, row.HostRequiredApprovals), release.CustomerApprovalRequired);
 
         var earlier = await db.Releases.AsNoTracking()
             .Where(r => r.HostEnvironmentId == release.HostEnvironmentId && r.State == ReleaseState.Succeeded && r.CreatedAt < release.CreatedAt)
@@ -79,7 +93,10 @@ public sealed class ReleaseDetailsReader(IDbContextFactory<PortalDbContext> cont
             release.Message, release.State, release.StateReason, release.PushedAt, release.CreatedAt, release.UpdatedAt,
             release.PipelineExecutionId, release.SourceVersionId,
             release.RequiredApprovals, release.PendingApprovalStage,
-            stages, row.Decisions,
+            stages, row.Decisions.Select(d => d.View).ToList(),
+            release.State == ReleaseState.WaitingForApproval ? count : null,
+            row.ApproverEmails.Select(e => e.Trim()).ToList(),
+            viewer is not null && ApprovalRules.IsCustomerApprover(row.CustomerId, row.ApproverEmails, viewer.CustomerId, viewer.Email, viewer.EmailConfirmed),
             links?.Commit(release.CommitId), compareFrom is null ? null : links?.Compare(compareFrom, release.CommitId), compareFrom,
             row.Outputs.GetValueOrDefault("SiteUrl"),
             release.CanRunAgain, newerSucceeded, earlier);
@@ -159,6 +176,12 @@ public sealed record ReleaseDetails(
     string? WaitingAtStage,
     IReadOnlyList<StageDetails> Stages,
     IReadOnlyList<ApprovalView> Approvals,
+    // Where the current wait's approvals stand (operators' and the customer's step); null when it does not wait.
+    ApprovalCount? Waiting,
+    // The host's approver e-mails: who may take the customer's step.
+    IReadOnlyList<string> CustomerApprovers,
+    // The person reading is one of the host's customer approvers.
+    bool YouAreCustomerApprover,
     string? CommitUrl,
     string? CompareUrl,
     string? ComparedWith,
@@ -180,6 +203,7 @@ public sealed record StageDetails(string Name, string Status, string? Summary, D
     public TimeSpan? Duration => StartedAt is { } start && EndedAt is { } end && end >= start ? end - start : null;
 }
 
-public sealed record ApprovalView(string Operator, ApprovalOutcome Outcome, string Comment, DateTimeOffset DecidedAt, bool SentToAws);
+/// <summary>A decision on one of its approvals; <paramref name="CustomerStep"/>: a customer approver's (<paramref name="Operator"/> names them).</summary>
+public sealed record ApprovalView(string Operator, ApprovalOutcome Outcome, string Comment, DateTimeOffset DecidedAt, bool SentToAws, bool CustomerStep = false);
 
 public sealed record EarlierRelease(Guid Id, string CommitId, string? Message, DateTimeOffset CreatedAt, bool HasSource);

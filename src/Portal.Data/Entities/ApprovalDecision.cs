@@ -1,6 +1,9 @@
 namespace Portal.Data.Entities;
 
-/// <summary>An operator's approval or rejection of a release waiting at a manual approval.</summary>
+/// <summary>
+/// An approval or rejection of a release waiting at a manual approval: an operator's, or (<see cref="CustomerStep"/>) one
+/// of the customer's approvers' (then <see cref="OperatorId"/> names that customer user).
+/// </summary>
 public class ApprovalDecision
 {
     public Guid Id { get; set; } = Guid.NewGuid();
@@ -16,6 +19,9 @@ public class ApprovalDecision
     public ApprovalOutcome Outcome { get; set; }
     public required string Comment { get; set; }
     public DateTimeOffset DecidedAt { get; set; } = DateTimeOffset.UtcNow;
+
+    /// <summary>A customer approver decided it: the customer's step of a production release, not an operator's approval.</summary>
+    public bool CustomerStep { get; set; }
 
     /// <summary>True when this decision was the one sent to AWS with PutApprovalResult.</summary>
     public bool SentToAws { get; set; }

@@ -56,6 +56,12 @@ public class Release
     /// </summary>
     public int? RequiredApprovals { get; set; }
 
+    /// <summary>
+    /// Whether its current wait needs one approval from the customer's approvers besides the operators': recorded when it
+    /// started waiting (a production host with approver e-mails then), so a changed approver list applies to later waits only.
+    /// </summary>
+    public bool CustomerApprovalRequired { get; set; }
+
     public DateTimeOffset CreatedAt { get; set; } = DateTimeOffset.UtcNow;
     public DateTimeOffset UpdatedAt { get; set; } = DateTimeOffset.UtcNow;
     public uint Version { get; set; }
@@ -168,8 +174,10 @@ public class Release
 
     /// <summary>Its execution waits at a manual approval (CodePipeline's state names the action and its token).</summary>
     /// <param name="requiredApprovals">The rule in force now; recorded only when this is a new wait (a new token).</param>
+    /// <param name="customerApprovalRequired">Whether the customer's approvers must approve too, now; recorded like the count.</param>
     /// <returns>Whether it started a new wait (a new approval token): the people who decide are told once per wait.</returns>
-    public bool WaitForApproval(string stage, string action, string token, int requiredApprovals, DateTimeOffset waitingSince, DateTimeOffset now)
+    public bool WaitForApproval(string stage, string action, string token, int requiredApprovals, bool customerApprovalRequired,
+        DateTimeOffset waitingSince, DateTimeOffset now)
     {
         RequireInFlight("wait for approval");
         var newWait = PendingApprovalToken != token;
@@ -177,6 +185,7 @@ public class Release
         {
             WaitingSince = waitingSince;
             RequiredApprovals = requiredApprovals;
+            CustomerApprovalRequired = customerApprovalRequired;
         }
         (PendingApprovalStage, PendingApprovalAction, PendingApprovalToken) = (stage, action, token);
         MoveTo(ReleaseState.WaitingForApproval);
@@ -219,6 +228,7 @@ public class Release
         PendingApprovalStage = PendingApprovalAction = PendingApprovalToken = null;
         WaitingSince = null;
         RequiredApprovals = null;
+        CustomerApprovalRequired = false;
     }
 
     private void Require(ReleaseState state, string change)

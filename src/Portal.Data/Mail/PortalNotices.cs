@@ -15,35 +15,42 @@ public static class PortalNotices
 
     public static string HostPage(string hostName) => $"hosts/{Uri.EscapeDataString(hostName)}";
 
-    /// <summary>A release started waiting at an approval: the operators decide; a production one tells the order's approvers too.</summary>
+    /// <summary>The customer's page of one release, where its approvers decide.</summary>
+    public static string ReleasePage(string hostName, Guid releaseId) => $"{HostPage(hostName)}/releases/{releaseId}";
+
+    /// <summary>
+    /// A release started waiting at an approval: the operators decide; when its wait needs the customer's approval
+    /// (<see cref="Release.CustomerApprovalRequired"/>) the order's approvers are told they can approve, those who are portal
+    /// approvers (<paramref name="approversInPortal"/>, found by the approval rules) with a link to the release page.
+    /// </summary>
     public static async Task ReleaseWaitingAsync(PortalDbContext db, Release release, Host host, string customerName, EnvironmentKind environment,
-        int requiredApprovals, string approvalTokenHash, DateTimeOffset now, CancellationToken cancellationToken)
+        int requiredApprovals, IReadOnlyCollection<string> approversInPortal, string approvalTokenHash, DateTimeOffset now, CancellationToken cancellationToken)
     {
         var what = $"{EnvironmentNames.Of(environment)} release of {Commits.Short(release.CommitId)} on {customerName} / {host.Name}";
         var pusher = release.AuthorUsername ?? "an unknown GitLab user";
         var count = requiredApprovals == 1 ? "one operator's approval" : $"{requiredApprovals} approvals from different operators";
+        var customerStep = release.CustomerApprovalRequired
+            ? $" and one from the customer's approvers ({string.Join(", ", host.ApproverEmails)}), in either order"
+            : "";
         var news = $"release-waiting:{release.Id:N}:{approvalTokenHash[..16]}";
         await MailOutbox.QueueAsync(db, news, await MailRecipients.OperatorsAsync(db, cancellationToken),
             $"Approval needed: {what}",
-            $"The {what} waits for approval. It needs {count}; the operator who pushed it ({pusher}) cannot approve it.\n\n" +
+            $"The {what} waits for approval. It needs {count}{customerStep}; the person who pushed it ({pusher}) cannot approve it.\n\n" +
             $"Branch: {release.Branch}\nCommit: {release.CommitId}\nMessage: {FirstLine(release.Message)}\n\nDecide on the approvals page.",
             ApprovalsPage, now, cancellationToken);
-        if (environment != EnvironmentKind.Production || host.ApproverEmails.Count == 0) return;
+        if (!release.CustomerApprovalRequired) return;
 
-#pragma warning disable CA1304, CA1311, CA1862 // EF Core translates this upper()/lower() to SQL; no .NET culture applies.
-        var portalUsers = await db.Users.Where(u => u.CustomerId == host.CustomerId && u.Email != null)
-            .Select(u => u.NormalizedEmail ?? u.Email!.ToUpper()).ToListAsync(cancellationToken);
-#pragma warning restore CA1304, CA1311, CA1862
         foreach (var approver in host.ApproverEmails)
         {
-            var isUser = portalUsers.Contains(approver.Trim().ToUpperInvariant());
-            await MailOutbox.QueueAsync(db, news, [approver], $"Production release waiting: {customerName} / {host.Name}",
-                $"You are an approver of {customerName} / {host.Name}. The {what} waits for approval by the portal's operators.\n\n" +
+            var isUser = approversInPortal.Contains(approver.Trim(), StringComparer.OrdinalIgnoreCase);
+            await MailOutbox.QueueAsync(db, news, [approver], $"Production release waiting for your approval: {customerName} / {host.Name}",
+                $"You are an approver of {customerName} / {host.Name}. The {what} waits for approval: one of the host's approvers approves it, " +
+                $"and {count} too.\n\n" +
                 $"Branch: {release.Branch}\nCommit: {release.CommitId}\nPushed by: {pusher}\nMessage: {FirstLine(release.Message)}\n\n" +
                 (isUser
-                    ? "Sign in to the portal to follow it on the host's page, where the release can be stopped."
-                    : "You are not a portal user of this customer: ask your customer admin for an account to follow it in the portal."),
-                isUser ? HostPage(host.Name) : null, now, cancellationToken);
+                    ? "Sign in to the portal to approve or reject it on the release's page (a comment is required). Whoever pushed it cannot approve it."
+                    : "You are not a portal user of this customer: ask your customer admin for an account with this e-mail to approve it in the portal."),
+                isUser ? ReleasePage(host.Name, release.Id) : null, now, cancellationToken);
         }
     }
 

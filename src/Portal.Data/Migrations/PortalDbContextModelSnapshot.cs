@@ -239,6 +239,9 @@ namespace Portal.Data.Migrations
                         .HasMaxLength(2000)
                         .HasColumnType("character varying(2000)");
 
+                    b.Property<bool>("CustomerStep")
+                        .HasColumnType("boolean");
+
                     b.Property<DateTimeOffset>("DecidedAt")
                         .HasColumnType("timestamp with time zone");
 
@@ -1201,6 +1204,9 @@ namespace Portal.Data.Migrations
 
                     b.Property<DateTimeOffset>("CreatedAt")
                         .HasColumnType("timestamp with time zone");
+
+                    b.Property<bool>("CustomerApprovalRequired")
+                        .HasColumnType("boolean");
 
                     b.Property<Guid>("HostEnvironmentId")
                         .HasColumnType("uuid");

@@ -39,6 +39,8 @@ public sealed class PendingApprovals(IDbContextFactory<PortalDbContext> contexts
                 r.PendingApprovalStage,
                 r.PendingApprovalToken,
                 Recorded = r.RequiredApprovals,
+                r.CustomerApprovalRequired,
+                r.HostEnvironment.Host.ApproverEmails,
                 Environment = r.HostEnvironment.Kind,
                 r.HostEnvironment.HostId,
                 HostName = r.HostEnvironment.Host.Name,
@@ -55,7 +57,7 @@ public sealed class PendingApprovals(IDbContextFactory<PortalDbContext> contexts
                 .Select(s => new { s.ReleaseId, s.Name, s.Order, s.Status, s.Summary, s.LastChangedAt }).ToListAsync(cancellationToken))
             .ToLookup(s => s.ReleaseId);
         var decisions = (await db.ApprovalDecisions.AsNoTracking().Where(d => ids.Contains(d.ReleaseId))
-                .Select(d => new { d.ReleaseId, d.ApprovalTokenHash, d.OperatorId, OperatorName = d.Operator.Email ?? d.Operator.UserName ?? "", d.Outcome, d.Comment, d.DecidedAt })
+                .Select(d => new { d.ReleaseId, d.ApprovalTokenHash, d.OperatorId, OperatorName = d.Operator.Email ?? d.Operator.UserName ?? "", d.Outcome, d.Comment, d.DecidedAt, d.CustomerStep })
                 .ToListAsync(cancellationToken))
             .ToLookup(d => d.ReleaseId);
         var viewerGitLabId = await db.GitLabIdentities.Where(i => i.UserId == viewerId).Select(i => (long?)i.GitLabUserId)
@@ -65,18 +67,23 @@ public sealed class PendingApprovals(IDbContextFactory<PortalDbContext> contexts
         {
             var current = r.PendingApprovalToken is null ? null : ApprovalRules.TokenHash(r.PendingApprovalToken);
             var taken = decisions[r.Id].Where(d => d.ApprovalTokenHash == current).OrderBy(d => d.DecidedAt)
-                .Select(d => new DecisionView(d.OperatorName, d.Outcome, d.Comment, d.DecidedAt, d.OperatorId == viewerId)).ToList();
+                .Select(d => new DecisionView(d.OperatorName, d.Outcome, d.Comment, d.DecidedAt, d.OperatorId == viewerId, d.CustomerStep)).ToList();
+            var count = ApprovalRules.Count(taken.Select(d => (d.CustomerStep ? ApprovalStep.Customer : ApprovalStep.Operators, d.Outcome)),
+                ApprovalRules.RequiredFor(r.Recorded, r.Environment, r.RequiredApprovals), r.CustomerApprovalRequired);
             return new PendingApproval(
                 r.Id, r.CustomerId, r.CustomerName, r.CustomerSlug, r.HostId, r.HostName, EnvironmentNames.Of(r.Environment),
                 r.CommitId, r.Branch, r.AuthorUsername, r.AuthorEmail, r.Message, r.PushedAt, r.WaitingSince ?? r.CreatedAt,
                 r.PendingApprovalStage,
                 stages[r.Id].OrderBy(s => s.Order).Select(s => new StageView(s.Name, s.Status, s.Summary, s.LastChangedAt)).ToList(),
                 taken,
-                ApprovalRules.RequiredFor(r.Recorded, r.Environment, r.RequiredApprovals),
-                taken.Count(d => d.Outcome == ApprovalOutcome.Approved),
+                count.RequiredApprovals,
+                count.OperatorApprovals,
                 ApprovalRules.PushedBy(r.AuthorUserId, viewerGitLabId),
                 taken.Any(d => d.Mine),
-                ApprovalRules.ApprovalRefusal(r.Environment, r.AuthorUserId, r.AuthorUsername, viewerGitLabId));
+                ApprovalRules.ApprovalRefusal(r.Environment, r.AuthorUserId, r.AuthorUsername, viewerGitLabId),
+                r.CustomerApprovalRequired,
+                count.CustomerApproved,
+                r.ApproverEmails.Select(e => e.Trim()).ToList());
         }).ToList();
         return new ResultPage<PendingApproval>(items, total, page, pageSize);
     }
@@ -108,8 +115,18 @@ public sealed record PendingApproval(
     // The operator looking has already decided on this approval.
     bool DecidedByYou,
     // Why the operator looking may not approve it (their own push, no verified GitLab identity...), or null.
-    string? ApprovalRefusal);
+    string? ApprovalRefusal,
+    // Its wait needs one approval from the customer's approvers too (recorded when it started waiting).
+    bool CustomerApprovalRequired,
+    bool CustomerApproved,
+    // The host's approver e-mails now (who may take the customer's step).
+    IReadOnlyList<string> CustomerApprovers)
+{
+    /// <summary>The customer's step is open: an operator may still approve (recorded, not sent) or reject.</summary>
+    public bool WaitingForCustomer => CustomerApprovalRequired && !CustomerApproved;
+}
 
 public sealed record StageView(string Name, string Status, string? Summary, DateTimeOffset? LastChangedAt);
 
-public sealed record DecisionView(string Operator, ApprovalOutcome Outcome, string Comment, DateTimeOffset DecidedAt, bool Mine);
+/// <summary>A decision taken on the approval; <paramref name="CustomerStep"/>: by a customer approver (<paramref name="Operator"/> names them).</summary>
+public sealed record DecisionView(string Operator, ApprovalOutcome Outcome, string Comment, DateTimeOffset DecidedAt, bool Mine, bool CustomerStep = false);

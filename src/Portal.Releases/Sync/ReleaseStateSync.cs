@@ -112,7 +112,7 @@ public sealed class ReleaseStateSync(IDbContextFactory<PortalDbContext> contexts
             }
             var wasWaitingOn = release.PendingApprovalToken;
             var wasFailed = release.State == ReleaseState.Failed;
-            if (!Apply(release, state, status.Status, status.StatusSummary)) continue;
+            if (!Apply(release, state, status.Status, status.StatusSummary, await CustomerApprovalRequiredAsync(db, release, cancellationToken))) continue;
             changed++;
             await TellAsync(db, release, wasWaitingOn, wasFailed, cancellationToken);
         }
@@ -148,14 +148,28 @@ public sealed class ReleaseStateSync(IDbContextFactory<PortalDbContext> contexts
         var now = time.GetUtcNow();
         if (release is { State: ReleaseState.WaitingForApproval, PendingApprovalToken: { } token, RequiredApprovals: { } required } && token != wasWaitingOn)
             await PortalNotices.ReleaseWaitingAsync(db, release, environment.Host, environment.Host.Customer.Name, environment.Kind, required,
+                release.CustomerApprovalRequired ? await Approvals.CustomerApprovers.InPortalAsync(db, environment.Host, cancellationToken) : [],
                 Approvals.ApprovalRules.TokenHash(token), now, cancellationToken);
         else if (release.State == ReleaseState.Failed && !wasFailed)
             await PortalNotices.ReleaseFailedAsync(db, release, environment.Host, environment.Kind, release.StateReason ?? "The pipeline execution failed.",
                 now, cancellationToken);
     }
 
+    /// <summary>
+    /// Whether a wait this release starts now needs the customer's approval: asked only of a production release not waiting
+    /// yet whose host names approvers (a waiting one keeps what it recorded).
+    /// </summary>
+    private static async Task<bool> CustomerApprovalRequiredAsync(PortalDbContext db, Release release, CancellationToken cancellationToken)
+    {
+        var host = release.HostEnvironment.Host;
+        if (release.HostEnvironment.Kind != EnvironmentKind.Production || host.ApproverEmails.Count == 0 || release.PendingApprovalToken is not null)
+            return false;
+        return Approvals.ApprovalRules.CustomerApprovalRequired(release.HostEnvironment.Kind,
+            await Approvals.CustomerApprovers.InPortalAsync(db, host, cancellationToken));
+    }
+
     /// <summary>Copies what CodePipeline says about the release's execution onto it. Returns whether anything changed.</summary>
-    private bool Apply(Release release, PipelineState state, string executionStatus, string? executionSummary)
+    private bool Apply(Release release, PipelineState state, string executionStatus, string? executionSummary, bool customerApprovalRequired)
     {
         var before = Snapshot(release);
         var executionId = release.PipelineExecutionId;
@@ -186,6 +200,7 @@ public sealed class ReleaseStateSync(IDbContextFactory<PortalDbContext> contexts
         if (finalState is null && approval is not null)
             release.WaitForApproval(approvalStage!.StageName, approval.ActionName, approval.LatestExecution!.Token!,
                 Approvals.ApprovalRules.RequiredApprovals(release.HostEnvironment.Kind, release.HostEnvironment.Host.RequiredApprovals),
+                customerApprovalRequired,
                 approval.LatestExecution.LastStatusChange ?? now, now);
         else
             release.Follow(finalState, reason, now);

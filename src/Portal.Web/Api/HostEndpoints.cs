@@ -7,6 +7,7 @@ using Portal.GitLab;
 using Portal.Provisioning.Hosts;
 using Portal.Provisioning.Orders;
 using Portal.Releases;
+using Portal.Releases.Approvals;
 using Portal.Web.Auth;
 
 namespace Portal.Web.Api;
@@ -188,6 +189,28 @@ public static class HostEndpoints
         .WithSummary("Starts a new execution of the release's stored source version through the same approvals: a redeploy, or a roll-back " +
             "when a newer release has succeeded since.");
 
+        hosts.MapPost("/{name}/releases/{releaseId:guid}/decision", async (string name, Guid releaseId, CustomerDecisionRequest? body, HttpContext http,
+            ApprovalService approvals) =>
+        {
+            if (CustomerOf(http) is not { } customerId) return NoCustomer();
+            if (CustomerDecisionRequest.OutcomeOf(body?.Outcome) is not { } outcome)
+                return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["outcome"] = ["Say \"approve\" or \"reject\"."] },
+                    title: "The decision needs an outcome.");
+            return DecisionAnswers.Of(await approvals.DecideAsCustomerAsync(customerId, name, releaseId, http.User.ToActor(http), outcome, body?.Comment,
+                http.RequestAborted));
+        })
+        .Produces<DecisionResponse>()
+        .ProducesValidationProblem()
+        .ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status409Conflict)
+        .ProducesProblem(StatusCodes.Status502BadGateway).ProducesProblem(StatusCodes.Status503ServiceUnavailable)
+        .WithName("DecideReleaseAsCustomerApprover")
+        .WithSummary("One of the host's approvers approves or rejects a production release waiting for the customer's approval; a comment is required.")
+        .WithDescription("A production release of a host whose order names approver e-mails needs one approval from them (a user of this customer " +
+                         "whose verified e-mail is one of the approver e-mails) and the operators' approvals, in either order: the one that " +
+                         "completes them is sent to AWS. A rejection is sent at once. 403 when you are not an approver of the host, you pushed " +
+                         "the commit (by GitLab user id) or have no verified GitLab identity; 409 when you or another approver already decided, " +
+                         "the release needs no customer approval, or the approval is no longer current.");
+
         hosts.MapPost("/{name}/webhook-token", async Task<Results<Ok<WebhookToken>, ProblemHttpResult>> (
             string name, HttpContext http, HostOrders orders, IPortalAddress portal) =>
         {
@@ -265,6 +288,17 @@ internal static class Paging
         if (pageSize is < 1 || pageSize > maxPageSize) errors["pageSize"] = [$"Use a page size from 1 to {maxPageSize}."];
         return errors;
     }
+}
+
+/// <summary>A customer approver's decision: Outcome "approve" or "reject", and a comment saying why.</summary>
+public sealed record CustomerDecisionRequest(string? Outcome, string? Comment)
+{
+    public static ApprovalOutcome? OutcomeOf(string? outcome) => outcome?.Trim().ToLowerInvariant() switch
+    {
+        "approve" or "approved" => ApprovalOutcome.Approved,
+        "reject" or "rejected" => ApprovalOutcome.Rejected,
+        _ => null,
+    };
 }
 
 /// <summary>The release a redeploy or roll-back queued.</summary>

@@ -48,8 +48,10 @@ public static class OperationsEndpoints
             .WithName("ApproveRelease")
             .WithSummary("Approves a release waiting at a manual approval; a comment is required.")
             .WithDescription("Production needs the host's number of approvals (1 or 2) from different operators: the earlier ones are recorded " +
-                             "(outcome Recorded), the last is sent to AWS (outcome Approved). 403 when you pushed the commit; 409 when you already " +
-                             "decided or the approval is no longer current (superseded, stopped, decided elsewhere).");
+                             "(outcome Recorded), the last is sent to AWS (outcome Approved). A production host with approver e-mails needs one of " +
+                             "the customer's approvers too, before or after the operators (waitingForCustomer says it still waits for them). " +
+                             "403 when you pushed the commit; 409 when you already decided, the operators' approvals are complete, or the " +
+                             "approval is no longer current (superseded, stopped, decided elsewhere).");
 
         ops.MapPost("/approvals/{releaseId:guid}/reject", (Guid releaseId, DecisionRequest? body, HttpContext http, ApprovalService approvals) =>
                 DecideAsync(releaseId, ApprovalOutcome.Rejected, body, http, approvals))
@@ -170,22 +172,8 @@ public static class OperationsEndpoints
         return api;
     }
 
-    private static async Task<IResult> DecideAsync(Guid releaseId, ApprovalOutcome outcome, DecisionRequest? body, HttpContext http, ApprovalService approvals)
-    {
-        var result = await approvals.DecideAsync(releaseId, http.User.ToActor(http), outcome, body?.Comment, http.RequestAborted);
-        return result.Outcome switch
-        {
-            DecisionOutcome.Recorded or DecisionOutcome.Approved or DecisionOutcome.Rejected => TypedResults.Ok(DecisionResponse.From(result)),
-            DecisionOutcome.Invalid => TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["comment"] = [result.Message] }, title: "The decision needs a comment."),
-            DecisionOutcome.NotFound => NotFound(result.Message),
-            DecisionOutcome.OwnPush => TypedResults.Problem(result.Message, statusCode: StatusCodes.Status403Forbidden, title: "You pushed this commit"),
-            DecisionOutcome.Unverified => TypedResults.Problem(result.Message, statusCode: StatusCodes.Status403Forbidden, title: "The approval cannot be checked"),
-            DecisionOutcome.AlreadyDecided => TypedResults.Problem(result.Message, statusCode: StatusCodes.Status409Conflict, title: "You already decided"),
-            DecisionOutcome.Stale => TypedResults.Problem(result.Message, statusCode: StatusCodes.Status409Conflict, title: "The approval is no longer current"),
-            DecisionOutcome.AwsUnavailable => TypedResults.Problem(result.Message, statusCode: StatusCodes.Status503ServiceUnavailable, title: "AWS is unavailable"),
-            _ => TypedResults.Problem(result.Message, statusCode: StatusCodes.Status502BadGateway, title: "AWS refused the decision"),
-        };
-    }
+    private static async Task<IResult> DecideAsync(Guid releaseId, ApprovalOutcome outcome, DecisionRequest? body, HttpContext http, ApprovalService approvals) =>
+        DecisionAnswers.Of(await approvals.DecideAsync(releaseId, http.User.ToActor(http), outcome, body?.Comment, http.RequestAborted));
 
     private static async Task<IResult> ActAsync(Task<ActionResult> action)
     {
@@ -215,9 +203,16 @@ public static class OperationsEndpoints
 
 public sealed record DecisionRequest(string? Comment);
 
-public sealed record DecisionResponse(DecisionOutcome Outcome, string Message, ReleaseState? ReleaseState, int Approvals, int RequiredApprovals)
+/// <summary>
+/// A decision taken. Approvals counts the operators' approvals of RequiredApprovals; CustomerApprovalRequired says whether the
+/// wait needs one of the customer's approvers too, CustomerApproved whether one has approved, WaitingForCustomer whether the
+/// release still waits for them.
+/// </summary>
+public sealed record DecisionResponse(DecisionOutcome Outcome, string Message, ReleaseState? ReleaseState, int Approvals, int RequiredApprovals,
+    bool CustomerApprovalRequired, bool CustomerApproved, bool WaitingForCustomer)
 {
-    public static DecisionResponse From(DecisionResult result) => new(result.Outcome, result.Message, result.ReleaseState, result.Approvals, result.RequiredApprovals);
+    public static DecisionResponse From(DecisionResult result) => new(result.Outcome, result.Message, result.ReleaseState, result.Approvals,
+        result.RequiredApprovals, result.CustomerApprovalRequired, result.CustomerApproved, result.WaitingForCustomer);
 }
 
 public sealed record RequiredApprovalsRequest(int RequiredApprovals);

@@ -22,7 +22,9 @@ public sealed class MailTests(MailPortalFixture fixture) : IClassFixture<MailPor
     {
         var (host, projectId) = await fixture.HostAsync(requiredApprovals: 1);
         var ops = await fixture.OperatorAsync();
-        var (approver, _) = await fixture.CustomerAsync(host.CustomerId);
+        var (approver, approverApi) = await fixture.CustomerAsync(host.CustomerId);
+        var (_, gitLabToken) = await fixture.GitLabUserAsync();
+        Assert.Equal(HttpStatusCode.OK, (await approverApi.PostAsJsonAsync("/api/v1/me/gitlab-identity", new { token = gitLabToken })).StatusCode);
         var (member, _) = await fixture.CustomerAsync(host.CustomerId);
         var (quiet, quietApi) = await fixture.CustomerAsync(host.CustomerId);
         var outsider = $"qc-{Guid.NewGuid():N}@outside.example";
@@ -38,15 +40,20 @@ public sealed class MailTests(MailPortalFixture fixture) : IClassFixture<MailPor
         Assert.StartsWith($"Approval needed: production release of {commit} on Customer ", toOperator.Subject);
         Assert.EndsWith($"/ {host.Name}", toOperator.Subject);
         Assert.Contains($"{PublicUrl}operations/approvals", toOperator.Text);
-        Assert.Contains("It needs one operator's approval", toOperator.Text);
+        Assert.Contains("It needs one operator's approval and one from the customer's approvers", toOperator.Text);
         Assert.Equal("portal@portal.example.test", toOperator.EnvelopeFrom);
         var toApprover = Assert.Single(await fixture.Smtp.WaitForAsync(approver.Email!, m => m.Count > 0));
-        Assert.StartsWith("Production release waiting: Customer ", toApprover.Subject);
-        Assert.Contains($"{PublicUrl}hosts/{host.Name}", toApprover.Text);
+        Assert.StartsWith("Production release waiting for your approval: Customer ", toApprover.Subject);
+        Assert.Contains("approve or reject it on the release's page", toApprover.Text);
+        Assert.Contains($"{PublicUrl}hosts/{host.Name}/releases/{releaseId}", toApprover.Text);
         var toOutsider = Assert.Single(await fixture.Smtp.WaitForAsync(outsider, m => m.Count > 0));
         Assert.Contains("not a portal user", toOutsider.Text);
         Assert.DoesNotContain(PublicUrl, toOutsider.Text);
 
+        // The customer's approver approves first; the operator's approval completes it.
+        using var customerApproval = await approverApi.PostAsJsonAsync($"/api/v1/hosts/{host.Name}/releases/{releaseId}/decision",
+            new { outcome = "approve", comment = "QC signed off." });
+        Assert.Equal(HttpStatusCode.OK, customerApproval.StatusCode);
         Assert.Equal("Approved", (await DecideAsync(ops, releaseId, "approve", "Ship it, QC signed off.")).GetProperty("outcome").GetString());
 
         var approved = (await fixture.Smtp.WaitForAsync(member.Email!, m => m.Any(x => x.Subject!.Contains("approved")))).Single(m => m.Subject!.Contains("approved"));
