@@ -7,7 +7,6 @@ using Portal.Data.Security;
 using Portal.GitLab;
 using Portal.Provisioning.Hosts;
 using Portal.Provisioning.Stacks;
-using Portal.Provisioning.Templates;
 
 namespace Portal.Provisioning.Orders;
 
@@ -236,17 +235,9 @@ public sealed class HostOrders(
             WebhookTokenHash = tokenHash,
             CreatedAt = now,
             UpdatedAt = now,
-            Environments = order.Environments.Select(e => new HostEnvironment
-            {
-                Kind = e.Kind,
-                Branch = e.Branch,
-                State = EnvironmentState.Pending,
-                UpdatedAt = now,
-            }).ToList(),
         };
         HostOrderMapping.Apply(order, host);
-        foreach (var environment in host.Environments)
-            AwsNames.Record(new HostEnvironmentOrder(customerSlug, host, environment));
+        foreach (var environment in order.Environments) HostOrderMapping.AddEnvironment(host, customerSlug, environment, now);
         return host;
     }
 
