@@ -7,6 +7,7 @@ using Portal.Data.Views;
 using Portal.Provisioning.Background;
 using Portal.Provisioning.Hosts;
 using Portal.Provisioning.Orders;
+using Portal.Provisioning.Stacks;
 
 namespace Portal.Provisioning.Changes;
 
@@ -27,7 +28,7 @@ public abstract record ChangeOutcome
 /// the host as the database has it now; all are scoped to the customer's own hosts.
 /// </summary>
 public sealed class HostChanges(IDbContextFactory<PortalDbContext> contexts, HostOrderValidator validator, HostClaims claims,
-    CheckScheduler scheduler, TimeProvider clock)
+    ListenerCapacity listeners, CheckScheduler scheduler, TimeProvider clock)
 {
     public const string OrderField = "order";
     public const int DefaultPageSize = 10;
@@ -98,6 +99,12 @@ public sealed class HostChanges(IDbContextFactory<PortalDbContext> contexts, Hos
         var validation = validator.ValidateChange(host, JsonSerializer.Deserialize<HostOrder>(change.ProposedOrder)!);
         if (validation.Order is not { } valid) return new ChangeOutcome.Invalid(validation.Errors);
         if (await claims.CheckAsync(valid, host.Id, host.GitLab.ProjectId, cancellationToken) is { Count: > 0 } refused) return new ChangeOutcome.Invalid(refused);
+
+        // As for an order: environments it adds must fit on a shared load balancer before anything is made.
+        var needs = valid.Environments.Where(o => host.LiveEnvironments().All(e => e.Kind != o.Kind))
+            .Select(o => ListenerCapacity.NeedOf(o.Kind, valid.DeploymentStyle, valid.CustomDomain)).ToList();
+        if (needs.Count > 0 && await listeners.PlacementRefusalAsync(db, needs, cancellationToken) is { } full)
+            return new ChangeOutcome.Conflict(full + " The change was not confirmed.");
 
         var now = clock.GetUtcNow();
         var checks = Apply(db, actor, host, change, valid, now);

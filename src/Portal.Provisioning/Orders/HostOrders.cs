@@ -248,21 +248,8 @@ public sealed class HostOrders(
 
     private static string NameTaken(string name) => $"You already have a host named '{name}'. Choose another name.";
 
-    private async Task<string?> PlacementRefusalAsync(PortalDbContext db, Host host, CancellationToken cancellationToken)
-    {
-        try
-        {
-            return await listeners.RefusalAsync(db, host.Environments.Select(e => ListenerCapacity.NeedOf(e, host)).ToList(), cancellationToken);
-        }
-        catch (ProvisioningRefusedException e)
-        {
-            return e.Message;
-        }
-        catch (Aws.AwsException e) when (e.Retryable)
-        {
-            return $"The shared load balancers could not be read ({e.Code}); try again in a moment.";
-        }
-    }
+    private Task<string?> PlacementRefusalAsync(PortalDbContext db, Host host, CancellationToken cancellationToken) =>
+        listeners.PlacementRefusalAsync(db, host.Environments.Select(e => ListenerCapacity.NeedOf(e, host)).ToList(), cancellationToken);
 
     private static OrderOutcome.Invalid NameTakenOutcome(string name) =>
         new(new Dictionary<string, string[]> { [HostOrderFields.Name] = [NameTaken(name)] });

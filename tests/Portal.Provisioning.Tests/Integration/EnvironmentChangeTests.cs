@@ -118,6 +118,34 @@ public sealed class EnvironmentChangeTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_removed_environment_ordered_again_is_provisioned_afresh_under_its_names_with_its_old_releases()
+    {
+        var host = await world.ActiveHostAsync("returns", EnvironmentKind.Dev, EnvironmentKind.Staging);
+        var before = await world.HostAsync(host.Id);
+        var staging = before.Environments.Single(e => e.Kind == EnvironmentKind.Staging);
+        await ConfirmedAsync(host, Edit(before, o => o.Include(EnvironmentKind.Staging, false)));
+        var removed = await Poll.UntilAsync(() => world.HostAsync(host.Id),
+            h => h.State == HostState.Active && h.Environments.Single(e => e.Kind == EnvironmentKind.Staging).State == EnvironmentState.Decommissioned,
+            TimeSpan.FromSeconds(60), "staging to be removed", ProvisioningWorld.Describe);
+
+        var change = await ConfirmedAsync(host, Edit(removed, o =>
+        {
+            o.Include(EnvironmentKind.Staging, true);
+            o.StagingBranch = "release";
+        }));
+        Assert.Equal([ChangeSetState.Create, ChangeSetState.Create], change.Stacks.Select(s => s.Status));
+        var active = await world.WaitForAsync(host.Id, HostState.Active);
+
+        var again = active.Environments.Single(e => e.Kind == EnvironmentKind.Staging);
+        Assert.Equal((staging.Id, EnvironmentState.Active, "release"), (again.Id, again.State, again.Branch));
+        Assert.Equal((staging.InfrastructureStackName, staging.SoftwareStackName), (again.InfrastructureStackName, again.SoftwareStackName));
+        Assert.NotNull(again.ListenerPriority);
+        var cloudFormation = world.Portal.Services.GetRequiredService<ICloudFormation>();
+        Assert.Equal("CREATE_COMPLETE", (await cloudFormation.DescribeStackAsync(again.SoftwareStackName!))?.StackStatus);
+        Assert.NotEqual(staging.SoftwareStackId, again.SoftwareStackId);
+    }
+
+    [Fact]
     public async Task Removing_every_environment_or_production_unconfirmed_is_refused_field_by_field_and_nothing_is_written()
     {
         var host = await world.ActiveHostAsync("keeps", EnvironmentKind.Dev, EnvironmentKind.Production);
@@ -152,6 +180,37 @@ public sealed class EnvironmentChangeTests : IAsyncLifetime
             o.ConfirmRemoval = " production ";
         })));
         Assert.Contains(new FieldChange(HostOrderFields.Environments, "dev, production", "dev"), Assert.IsType<ChangeOutcome.Done>(confirmed).Change.FieldChanges);
+    }
+
+    [Fact]
+    public async Task An_environment_that_fits_on_no_shared_load_balancer_is_refused_at_confirmation_as_an_order_is()
+    {
+        await using var crowded = await ProvisioningWorld.StartAsync(new Dictionary<string, string?> { ["Platform:Quotas:RulesPerLoadBalancer"] = "1" });
+        var host = await crowded.ActiveHostAsync("crowded", EnvironmentKind.Dev);
+        var before = await crowded.HostAsync(host.Id);
+        Task<ChangeOutcome> Changes(Func<HostChanges, Task<ChangeOutcome>> call) => crowded.Portal.WithScopeAsync(s => call(s.GetRequiredService<HostChanges>()));
+
+        var proposed = await Changes(c => c.ProposeAsync(Customer, host.CustomerId, "crowded", Edit(before, o => o.Include(EnvironmentKind.Staging, true))));
+        var id = Assert.IsType<ChangeOutcome.Done>(proposed).Change.Id;
+        await Poll.UntilAsync(() => crowded.Portal.WithScopeAsync(s => s.GetRequiredService<PortalDbContext>().HostChanges.AsNoTracking().SingleAsync(c => c.Id == id)),
+            c => c.State != HostChangeState.Preparing, TimeSpan.FromSeconds(30), "the preview", c => $"{c.State} {c.StateReason}");
+
+        var refused = await Changes(c => c.ConfirmAsync(Customer, host.CustomerId, "crowded", id));
+
+        Assert.Contains("shared load balancers are full", Assert.IsType<ChangeOutcome.Conflict>(refused).Message);
+        var after = await crowded.HostAsync(host.Id);
+        Assert.Equal((HostState.Active, 1), (after.State, after.Environments.Count));
+        Assert.Equal(HostChangeState.Ready, (await crowded.Portal.WithScopeAsync(s =>
+            s.GetRequiredService<PortalDbContext>().HostChanges.AsNoTracking().SingleAsync(c => c.Id == id))).State);
+    }
+
+    /// <summary>Proposes the edit, waits for its preview and confirms it.</summary>
+    private async Task<HostChange> ConfirmedAsync(Host host, HostOrder edit)
+    {
+        var proposed = await ChangesAsync(c => c.ProposeAsync(Customer, host.CustomerId, host.Name, edit));
+        var change = await WaitForChangeAsync(Assert.IsType<ChangeOutcome.Done>(proposed).Change.Id, HostChangeState.Ready);
+        Assert.IsType<ChangeOutcome.Done>(await ChangesAsync(c => c.ConfirmAsync(Customer, host.CustomerId, host.Name, change.Id)));
+        return change;
     }
 
     private static HostOrder Edit(Host host, Action<HostOrder> edit)
