@@ -269,7 +269,7 @@ public sealed class ChangePreviewer(
             }).ToList(),
         };
         HostOrderMapping.Apply(order, copy);
-        foreach (var added in order.Environments.Where(o => copy.Environments.All(e => e.Kind != o.Kind)))
+        foreach (var added in order.Environments.Where(o => copy.Environments.All(e => e.Kind != o.Kind)).ToList())
             HostOrderMapping.AddEnvironment(copy, host.Customer.Slug, added, now);
         return copy;
     }
