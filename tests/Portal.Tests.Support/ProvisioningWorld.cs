@@ -116,11 +116,18 @@ public sealed class ProvisioningWorld : IAsyncDisposable
     public Task<Host> OrderAsync(string hostName, EnvironmentKind[] environments, Action<Host>? configure, string? customerSlug = null) =>
         Portal.WithScopeAsync(services => TestOrders.PlaceAsync(services.GetRequiredService<PortalDbContext>(), hostName, environments, configure, customerSlug));
 
-    /// <summary>A host ordered as the order form saves it and provisioned by the portal's own jobs until Active.</summary>
+    /// <summary>
+    /// A host ordered as the order form saves it and provisioned by the portal's own jobs until Active, and the image bake
+    /// provisioning asks for settled: the bake loop writes the environments, so a change confirmed meanwhile may lose that
+    /// race (409 "changed meanwhile") on a busy machine.
+    /// </summary>
     public async Task<Host> ActiveHostAsync(string hostName, params EnvironmentKind[] environments)
     {
         var order = await OrderAsync(hostName, environments);
-        return await WaitForAsync(order.Id, HostState.Active);
+        await WaitForAsync(order.Id, HostState.Active);
+        return await Poll.UntilAsync(() => HostAsync(order.Id),
+            h => h.State == HostState.Active && h.Environments.All(e => e.BakeRequestedAt is null && e.BakeExecutionId is null),
+            TimeSpan.FromSeconds(60), $"host {order.Id}'s first bake to settle", Describe);
     }
 
     /// <summary>The host's order as the edit form starts it, with <paramref name="edit"/> applied.</summary>

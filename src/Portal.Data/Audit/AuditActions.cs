@@ -31,6 +31,8 @@ public static class AuditActions
     public const string EnvironmentReleaseRollout = "environment.release-rollout";
     public const string EnvironmentRollbackContinued = "environment.rollback-continued";
     public const string EnvironmentDeleteRetaining = "environment.delete-retaining";
+    public const string EnvironmentAdded = "environment.added";
+    public const string EnvironmentRemoved = "environment.removed";
 
     public const string ReleaseRetried = "release.retried";
     public const string ReleaseStopped = "release.stopped";

@@ -51,6 +51,12 @@ public class Host
 
     public List<HostEnvironment> Environments { get; set; } = [];
 
+    /// <summary>
+    /// The environments the host runs: all but the Decommissioned ones, which were removed from it (or went with the
+    /// whole host) and stay as a record with their releases.
+    /// </summary>
+    public IEnumerable<HostEnvironment> LiveEnvironments() => Environments.Where(e => e.State != EnvironmentState.Decommissioned);
+
     public const int ResourceKeyLength = 6;
     private const string ResourceKeyAlphabet = "abcdefghijklmnopqrstuvwxyz234567";
 

@@ -138,6 +138,7 @@ public class HostChangeStack
     /// <summary>"infrastructure" or "software".</summary>
     public required string Layer { get; set; }
     public required string StackName { get; set; }
+    /// <summary>Empty for a stack the change creates or deletes (no change set is made for it).</summary>
     public required string ChangeSetName { get; set; }
     public string? ChangeSetId { get; set; }
 
@@ -149,7 +150,12 @@ public class HostChangeStack
     public DateTimeOffset? ExecutedAt { get; set; }
 }
 
-public enum ChangeSetState { Creating, Ready, NoChanges, Failed }
+/// <summary>
+/// A stack's part in a change: its change set being worked out (Creating), then Ready with resource changes, NoChanges
+/// or Failed; or, for an environment the change adds or removes, no change set: the whole stack is created (Create)
+/// or deleted with every resource it lists (Delete) when the change is confirmed.
+/// </summary>
+public enum ChangeSetState { Creating, Ready, NoChanges, Failed, Create, Delete }
 
 /// <summary>A resource a change set would add, modify or remove (CloudFormation's ResourceChange).</summary>
 public sealed record ResourceChangeRecord(string Action, string LogicalResourceId, string ResourceType, string? Replacement, IReadOnlyList<string> Scope);

@@ -136,6 +136,33 @@ public class HostEnvironment
         return ScheduleCheck(now, now);
     }
 
+    /// <summary>
+    /// An environment removed from the host is ordered again: Pending, to be provisioned afresh under the names it was
+    /// recorded with. Its releases and events stay; what its deleted stacks held (ids, hashes, outputs, image) is forgotten.
+    /// </summary>
+    public void Reinstate(string branch, DateTimeOffset now)
+    {
+        if (State != EnvironmentState.Decommissioned) throw new InvalidTransitionException(nameof(HostEnvironment), State, "be ordered again");
+        State = EnvironmentState.Pending;
+        StateReason = null;
+        Branch = branch;
+        InfrastructureStackId = null;
+        SoftwareStackId = null;
+        InfrastructureTemplateHash = null;
+        SoftwareTemplateHash = null;
+        Outputs = [];
+        ReleaseDeployed = false;
+        LiveColour = LiveColour.Blue;
+        ReleaseRolloutDue = false;
+        AmiId = null;
+        AmiTemplateHash = null;
+        InfrastructureCommitId = null;
+        AmiRolloutDue = false;
+        AttemptId = null;
+        OperationStartedAt = null;
+        UpdatedAt = now;
+    }
+
     /// <summary>The failed operation again, as a fresh attempt (provisioning when none is recorded).</summary>
     public Guid Retry(DateTimeOffset now)
     {

@@ -93,11 +93,21 @@ public sealed class ChangePreviewer(
             change.FailPreview("The proposed order no longer passes the order rules.", clock.GetUtcNow());
             return null;
         }
-        var proposed = ProposedHost(host, valid);
+        var proposed = ProposedHost(host, valid, clock.GetUtcNow());
         foreach (var environment in proposed.Environments)
         {
-            var current = host.Environments.Single(e => e.Kind == environment.Kind);
+            var current = host.LiveEnvironments().FirstOrDefault(e => e.Kind == environment.Kind);
             var order = new HostEnvironmentOrder(host.Customer.Slug, proposed, environment);
+            if (current is null)
+            {
+                PlanCreation(change, order);
+                continue;
+            }
+            if (valid.Environments.All(e => e.Kind != environment.Kind))
+            {
+                await PlanDeletionAsync(change, current, cancellationToken);
+                continue;
+            }
             var stacks = new[]
             {
                 renderer.RenderInfrastructure(order),
@@ -105,9 +115,8 @@ public sealed class ChangePreviewer(
             };
             foreach (var stack in stacks)
             {
-                var violations = policy.Check(stack);
-                if (violations.Count > 0) throw new PolicyViolationException(stack, violations);
-                if (current.TemplateHash(stack.Layer) == stack.TemplateHash || change.Stacks.Any(s => s.Environment == current.Kind && s.Layer == LayerName(stack.Layer)))
+                EnsurePolicy(stack);
+                if (current.TemplateHash(stack.Layer) == stack.TemplateHash || Planned(change, current.Kind, stack.Layer))
                     continue;
                 change.Stacks.Add(await CreateChangeSetAsync(change, current, stack, cancellationToken));
             }
@@ -120,8 +129,75 @@ public sealed class ChangePreviewer(
         if (change.Stacks.FirstOrDefault(s => s.Status == ChangeSetState.Failed) is { } failed)
             change.FailPreview($"{failed.StackName}: {failed.StatusReason}", clock.GetUtcNow());
         else
-            change.CompletePreview(anyStackChanges: change.Stacks.Any(s => s.Status == ChangeSetState.Ready), clock.GetUtcNow());
+            change.CompletePreview(anyStackChanges: change.Stacks.Any(s => s.Status is ChangeSetState.Ready or ChangeSetState.Create or ChangeSetState.Delete),
+                clock.GetUtcNow());
         return null;
+    }
+
+    /// <summary>
+    /// An environment the change adds: its two stacks are created when the change is confirmed, as an order's are. Both
+    /// pass the template policy now (rendered, as the provisioner first does, before the environment holds a priority).
+    /// </summary>
+    private void PlanCreation(HostChange change, HostEnvironmentOrder order)
+    {
+        var stacks = new[] { renderer.RenderInfrastructure(order), renderer.RenderSoftware(order, HostStackRenderer.MinListenerPriority) };
+        foreach (var stack in stacks)
+        {
+            EnsurePolicy(stack);
+            if (Planned(change, order.Environment.Kind, stack.Layer)) continue;
+            change.Stacks.Add(new HostChangeStack
+            {
+                Environment = order.Environment.Kind,
+                Layer = LayerName(stack.Layer),
+                StackName = stack.StackName,
+                ChangeSetName = "",
+                TemplateHash = stack.TemplateHash,
+                Status = ChangeSetState.Create,
+                StatusReason = $"Created when you confirm: {EnvironmentNames.Of(order.Environment.Kind)} is provisioned as a new order's environment is.",
+            });
+        }
+    }
+
+    /// <summary>
+    /// An environment the change removes: both stacks are deleted when the change is confirmed, as a decommission deletes
+    /// them (software first), with every resource they hold now. A database goes with a final snapshot (the template's
+    /// DeletionPolicy), which stays in the account.
+    /// </summary>
+    private async Task PlanDeletionAsync(HostChange change, HostEnvironment environment, CancellationToken cancellationToken)
+    {
+        foreach (var layer in new[] { StackLayer.Software, StackLayer.Infrastructure })
+        {
+            if (Planned(change, environment.Kind, layer)) continue;
+            var (name, id) = layer == StackLayer.Software
+                ? (environment.SoftwareStackName, environment.SoftwareStackId)
+                : (environment.InfrastructureStackName, environment.InfrastructureStackId);
+            if (name is null) continue;
+            var resources = id is null ? [] : await cloudFormation.DescribeStackResourcesAsync(id, cancellationToken);
+            var databases = resources.Where(r => r.ResourceType is DatabaseInstanceType).Select(r => r.LogicalResourceId).ToList();
+            change.Stacks.Add(new HostChangeStack
+            {
+                Environment = environment.Kind,
+                Layer = LayerName(layer),
+                StackName = name,
+                ChangeSetName = "",
+                TemplateHash = environment.TemplateHash(layer) ?? "",
+                Status = ChangeSetState.Delete,
+                StatusReason = $"Deleted when you confirm, with every resource listed; {EnvironmentNames.Of(environment.Kind)}'s releases stay in the portal." +
+                    string.Concat(databases.Select(d => $" The database {d} is deleted after a final snapshot, which stays in the AWS account.")),
+                Changes = resources.Select(r => new ResourceChangeRecord("Remove", r.LogicalResourceId, r.ResourceType, null, [])).ToList(),
+            });
+        }
+    }
+
+    private const string DatabaseInstanceType = "AWS::RDS::DBInstance";
+
+    private static bool Planned(HostChange change, EnvironmentKind kind, StackLayer layer) =>
+        change.Stacks.Any(s => s.Environment == kind && s.Layer == LayerName(layer));
+
+    private void EnsurePolicy(RenderedStack stack)
+    {
+        var violations = policy.Check(stack);
+        if (violations.Count > 0) throw new PolicyViolationException(stack, violations);
     }
 
     private async Task<HostChangeStack> CreateChangeSetAsync(HostChange change, HostEnvironment environment, RenderedStack stack, CancellationToken cancellationToken)
@@ -174,8 +250,11 @@ public sealed class ChangePreviewer(
         (stack.Status, stack.Changes) = (ChangeSetState.Ready, changes);
     }
 
-    /// <summary>A detached copy of the host with the proposed order on it: rendered, never saved.</summary>
-    private static Host ProposedHost(Host host, ValidHostOrder order)
+    /// <summary>
+    /// A detached copy of the host with the proposed order on it, the environments it adds included (made as an order
+    /// makes them): rendered, never saved.
+    /// </summary>
+    private static Host ProposedHost(Host host, ValidHostOrder order, DateTimeOffset now)
     {
         var copy = new Host
         {
@@ -183,13 +262,15 @@ public sealed class ChangePreviewer(
             Name = host.Name,
             Plan = host.Plan,
             ResourceKey = host.ResourceKey,
-            Environments = host.Environments.Select(e => new HostEnvironment
+            Environments = host.LiveEnvironments().Select(e => new HostEnvironment
             {
                 Id = e.Id, Kind = e.Kind, Branch = e.Branch, ResourceName = e.ResourceName,
                 InfrastructureStackName = e.InfrastructureStackName, SoftwareStackName = e.SoftwareStackName,
             }).ToList(),
         };
         HostOrderMapping.Apply(order, copy);
+        foreach (var added in order.Environments.Where(o => copy.Environments.All(e => e.Kind != o.Kind)).ToList())
+            HostOrderMapping.AddEnvironment(copy, host.Customer.Slug, added, now);
         return copy;
     }
 

@@ -7,6 +7,7 @@ using Portal.Data.Views;
 using Portal.Provisioning.Background;
 using Portal.Provisioning.Hosts;
 using Portal.Provisioning.Orders;
+using Portal.Provisioning.Stacks;
 
 namespace Portal.Provisioning.Changes;
 
@@ -21,12 +22,13 @@ public abstract record ChangeOutcome
 
 /// <summary>
 /// A customer edits a host's order: the edit is validated, previewed as CloudFormation change sets (a job makes
-/// them), then confirmed — which saves the new order and updates the stacks with exactly the previewed change sets —
-/// or discarded. Each call is one transaction with its audit entry, on a DbContext of its own, so a page decides on
+/// them; an environment added or removed is previewed as the stacks it creates or deletes), then confirmed — which
+/// saves the new order, updates the stacks with exactly the previewed change sets, provisions the environments added
+/// and decommissions those removed — or discarded. Each call is one transaction with its audit entry, on a DbContext of its own, so a page decides on
 /// the host as the database has it now; all are scoped to the customer's own hosts.
 /// </summary>
 public sealed class HostChanges(IDbContextFactory<PortalDbContext> contexts, HostOrderValidator validator, HostClaims claims,
-    CheckScheduler scheduler, TimeProvider clock)
+    ListenerCapacity listeners, CheckScheduler scheduler, TimeProvider clock)
 {
     public const string OrderField = "order";
     public const int DefaultPageSize = 10;
@@ -98,11 +100,14 @@ public sealed class HostChanges(IDbContextFactory<PortalDbContext> contexts, Hos
         if (validation.Order is not { } valid) return new ChangeOutcome.Invalid(validation.Errors);
         if (await claims.CheckAsync(valid, host.Id, host.GitLab.ProjectId, cancellationToken) is { Count: > 0 } refused) return new ChangeOutcome.Invalid(refused);
 
+        // As for an order: environments it adds must fit on a shared load balancer before anything is made.
+        var needs = valid.Environments.Where(o => host.LiveEnvironments().All(e => e.Kind != o.Kind))
+            .Select(o => ListenerCapacity.NeedOf(o.Kind, valid.DeploymentStyle, valid.CustomDomain)).ToList();
+        if (needs.Count > 0 && await listeners.PlacementRefusalAsync(db, needs, cancellationToken) is { } full)
+            return new ChangeOutcome.Conflict(full + " The change was not confirmed.");
+
         var now = clock.GetUtcNow();
-        HostOrderMapping.Apply(valid, host);
-        host.UpdatedAt = now;
-        var changing = host.Environments.Where(e => change.Stacks.Any(s => s.Environment == e.Kind && s.Status == ChangeSetState.Ready)).ToList();
-        var checks = changing.Select(e => (e.Id, Check: e.Begin(EnvironmentOperation.Update, now))).ToList();
+        var checks = Apply(db, actor, host, change, valid, now);
         HostStates.Rollup(host, now);
         change.Confirm(actor.UserId, updatesStacks: checks.Count > 0, now);
         db.Record(actor, AuditActions.HostChangeConfirmed, Describe(change.FieldChanges), customerId, host.Id);
@@ -120,6 +125,42 @@ public sealed class HostChanges(IDbContextFactory<PortalDbContext> contexts, Hos
         }
         foreach (var (environment, check) in checks) scheduler.ScheduleEnvironmentStep(environment, check, TimeSpan.Zero);
         return new ChangeOutcome.Done(HostChangeView.From(change, hostName));
+    }
+
+    /// <summary>
+    /// Puts the confirmed order on the host and begins each environment's part: the ones whose previewed change sets
+    /// change something are updated, an environment the order adds is made and provisioned as an order's is (the
+    /// provisioning job allocates its listener priority and creates its stacks), and one it removes is decommissioned as
+    /// a host decommission does it, keeping its releases. The checks to schedule once saved.
+    /// </summary>
+    private static List<(Guid Environment, Guid Check)> Apply(PortalDbContext db, Actor actor, Host host, HostChange change, ValidHostOrder valid,
+        DateTimeOffset now)
+    {
+        var removed = host.LiveEnvironments().Where(e => valid.Environments.All(o => o.Kind != e.Kind)).ToList();
+        var adding = valid.Environments.Where(o => host.LiveEnvironments().All(e => e.Kind != o.Kind)).ToList();
+        HostOrderMapping.Apply(valid, host);
+        host.UpdatedAt = now;
+        var added = adding.Select(o => HostOrderMapping.AddEnvironment(host, host.Customer.Slug, o, now)).ToList();
+        // A new row is inserted: found through the host with its key already set, EF would take it for an existing one.
+        foreach (var environment in added.Where(e => db.Entry(e).State == EntityState.Detached)) db.HostEnvironments.Add(environment);
+        if (removed.Count > 0) host.GitLab.HookChanged();
+
+        var updated = host.LiveEnvironments().Except(added).Except(removed)
+            .Where(e => change.Stacks.Any(s => s.Environment == e.Kind && s.Status == ChangeSetState.Ready)).ToList();
+        var checks = updated.Select(e => (e.Id, e.Begin(EnvironmentOperation.Update, now))).ToList();
+        foreach (var environment in added)
+        {
+            checks.Add((environment.Id, environment.Begin(EnvironmentOperation.Provision, now)));
+            db.Record(actor, AuditActions.EnvironmentAdded,
+                $"{EnvironmentNames.Of(environment.Kind)} (branch {environment.Branch}) added by a change; provisioning started.", host.CustomerId, host.Id);
+        }
+        foreach (var environment in removed)
+        {
+            checks.Add((environment.Id, environment.Begin(EnvironmentOperation.Decommission, now)));
+            db.Record(actor, AuditActions.EnvironmentRemoved,
+                $"{EnvironmentNames.Of(environment.Kind)} removed by a change; decommissioning started (its releases stay).", host.CustomerId, host.Id);
+        }
+        return checks;
     }
 
     public async Task<ChangeOutcome> DiscardAsync(Actor actor, Guid customerId, string hostName, Guid changeId, CancellationToken cancellationToken = default)
@@ -182,7 +223,7 @@ public sealed class HostChanges(IDbContextFactory<PortalDbContext> contexts, Hos
     private static string Describe(IEnumerable<FieldChange> fields) => string.Join("; ", fields.Select(f => $"{f.Field}: {f.From} → {f.To}"));
 
     private static Task<Host?> HostAsync(PortalDbContext db, Guid customerId, string hostName, CancellationToken cancellationToken) =>
-        db.Hosts.Named(customerId, hostName).Include(h => h.Environments).FirstOrDefaultAsync(cancellationToken);
+        db.Hosts.Named(customerId, hostName).Include(h => h.Environments).Include(h => h.Customer).FirstOrDefaultAsync(cancellationToken);
 
     private static Task<HostChange?> ChangeAsync(PortalDbContext db, Guid hostId, Guid changeId, CancellationToken cancellationToken) =>
         db.HostChanges.Include(c => c.Stacks).FirstOrDefaultAsync(c => c.Id == changeId && c.HostId == hostId, cancellationToken);

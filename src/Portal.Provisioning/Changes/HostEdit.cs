@@ -25,6 +25,9 @@ public sealed class HostEdit
     public string HostName => host.Name;
     public HostState State => host.State;
 
+    /// <summary>The environments the host runs now, in order.</summary>
+    public IReadOnlyList<EnvironmentKind> Environments => host.LiveEnvironments().Select(e => e.Kind).Order().ToList();
+
     /// <summary>Whether the host may be changed now (only an Active host can be).</summary>
     public bool CanChange => host.State == HostState.Active;
 

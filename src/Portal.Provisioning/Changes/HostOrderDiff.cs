@@ -1,4 +1,5 @@
 using System.Globalization;
+using Portal.Data;
 using Portal.Data.Entities;
 using Portal.Provisioning.Orders;
 
@@ -15,9 +16,10 @@ public static class HostOrderDiff
             if (!string.Equals(from ?? "", to ?? "", StringComparison.Ordinal)) changes.Add(new FieldChange(field, from, to));
         }
         Compare(HostOrderFields.Plan, current.Plan, proposed.Plan);
-        foreach (var environment in current.Environments)
-            Compare(HostOrderFields.BranchOf(environment.Kind), environment.Branch,
-                proposed.Environments.FirstOrDefault(e => e.Kind == environment.Kind)?.Branch);
+        Compare(HostOrderFields.Environments, Names(current.Environments), Names(proposed.Environments));
+        foreach (var kind in current.Environments.Concat(proposed.Environments).Select(e => e.Kind).Distinct().Order())
+            Compare(HostOrderFields.BranchOf(kind), current.Environments.FirstOrDefault(e => e.Kind == kind)?.Branch,
+                proposed.Environments.FirstOrDefault(e => e.Kind == kind)?.Branch);
         Compare(HostOrderFields.MinInstances, Number(current.MinInstances), Number(proposed.MinInstances));
         Compare(HostOrderFields.MaxInstances, Number(current.MaxInstances), Number(proposed.MaxInstances));
         Compare(HostOrderFields.GitLabProjectPath, current.GitLabProjectPath, proposed.GitLabProjectPath);
@@ -33,6 +35,9 @@ public static class HostOrderDiff
         Compare(HostOrderFields.DatabaseMultiAz, current.Database.MultiAz ? "yes" : "no", proposed.Database.MultiAz ? "yes" : "no");
         return changes;
     }
+
+    private static string Names(IEnumerable<OrderedEnvironment> environments) =>
+        string.Join(", ", environments.Select(e => e.Kind).Order().Select(EnvironmentNames.Of));
 
     private static string Number(int value) => value.ToString(CultureInfo.InvariantCulture);
 }

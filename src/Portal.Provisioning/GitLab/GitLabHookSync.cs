@@ -68,7 +68,11 @@ public sealed class GitLabHookSync(IDbContextFactory<PortalDbContext> contexts, 
 
     /// <summary>What the hook follows; when it changed while GitLab was being called, the host stays due.</summary>
     private static string Inputs(Host host) => string.Join('|', host.State, host.WebhookTokenHash, host.GitLab.Automates, host.GitLab.TokenSecretArn,
-        string.Join(',', host.Environments.Select(e => e.Branch).Order(StringComparer.Ordinal)));
+        string.Join(',', HookBranches(host).Order(StringComparer.Ordinal)));
+
+    /// <summary>The branches the hook sends pushes of: every live environment's but one being removed.</summary>
+    private static IEnumerable<string> HookBranches(Host host) =>
+        host.LiveEnvironments().Where(e => e.State != EnvironmentState.Decommissioning).Select(e => e.Branch);
 
     private async Task<Action<Host>> MatchAsync(Host host, CancellationToken cancellationToken)
     {
@@ -79,7 +83,7 @@ public sealed class GitLabHookSync(IDbContextFactory<PortalDbContext> contexts, 
         if (secret.WebhookToken is not { } webhookToken)
             return h => h.GitLab.HookSyncFailed("The webhook's secret token is not known to the portal: regenerate it.", null);
 
-        var desired = new PortalHookSettings(HostWebhook.Url(portal.BaseUrl.ToString()), webhookToken, host.Environments.Select(e => e.Branch).ToList(),
+        var desired = new PortalHookSettings(HostWebhook.Url(portal.BaseUrl.ToString()), webhookToken, HookBranches(host).ToList(),
             host.Name, host.Id);
         GitLabHook hook;
         if (gitLab.HookId is { } hookId && await UpdateAsync(secret.Token, projectId, hookId, desired, cancellationToken) is { } updated)

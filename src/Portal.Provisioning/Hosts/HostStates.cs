@@ -42,30 +42,37 @@ public sealed class HostStates(TimeProvider clock, ProvisioningTelemetry telemet
         }
     }
 
-    /// <summary>Marks the host's change being applied as Applied or Failed once no environment is updating; true when it did.</summary>
+    /// <summary>
+    /// Marks the host's change being applied as Applied or Failed once none of its environments is still being updated,
+    /// provisioned (one it added) or decommissioned (one it removed); true when it did.
+    /// </summary>
     private async Task<bool> SettleChangeAsync(PortalDbContext db, Host host, CancellationToken cancellationToken)
     {
-        if (host.Environments.Any(e => e.State == EnvironmentState.Updating)) return false;
+        if (host.Environments.Any(e => e.State is EnvironmentState.Updating or EnvironmentState.Provisioning or EnvironmentState.Decommissioning)) return false;
         var change = await db.HostChanges.FirstOrDefaultAsync(c => c.HostId == host.Id && c.State == HostChangeState.Applying, cancellationToken);
         if (change is null) return false;
-        var failed = host.Environments.Where(e => e is { State: EnvironmentState.Failed, Operation: EnvironmentOperation.Update }).ToList();
+        var failed = host.Environments.Where(e => e is { State: EnvironmentState.Failed, Operation: not EnvironmentOperation.None }).ToList();
         change.Settle(failed.Count == 0 ? null : string.Join(" ", failed.Select(e => $"{e.Kind}: {e.StateReason}")), clock.GetUtcNow());
         return true;
     }
 
-    /// <summary>Sets the host's state from its environments; false when nothing changed.</summary>
+    /// <summary>
+    /// Sets the host's state from its live environments (a removed one, Decommissioned, no longer counts); false when
+    /// nothing changed. Decommissioning is the whole host's: every live environment is being deleted. One environment
+    /// deleted while others run is a change of the host, so the host is Updating meanwhile.
+    /// </summary>
     public static bool Rollup(Host host, DateTimeOffset now)
     {
-        var environments = host.Environments;
-        if (environments.Count == 0) return false;
-        var failed = environments.Where(e => e.State == EnvironmentState.Failed).OrderBy(e => e.Kind).ToList();
+        if (host.Environments.Count == 0) return false;
+        var live = host.LiveEnvironments().ToList();
+        var failed = live.Where(e => e.State == EnvironmentState.Failed).OrderBy(e => e.Kind).ToList();
         (HostState state, string? reason) next =
             failed.Count > 0 ? (HostState.Failed, string.Join(" ", failed.Select(e => $"{e.Kind}: {e.StateReason}")))
-            : environments.Any(e => e.State == EnvironmentState.Decommissioning) ? (HostState.Decommissioning, null)
-            : environments.All(e => e.State == EnvironmentState.Decommissioned) ? (HostState.Decommissioned, null)
-            : environments.Any(e => e.State is EnvironmentState.Provisioning) ? (HostState.Provisioning, null)
-            : environments.Any(e => e.State == EnvironmentState.Updating) ? (HostState.Updating, null)
-            : environments.All(e => e.State == EnvironmentState.Active) ? (HostState.Active, null)
+            : live.Count == 0 ? (HostState.Decommissioned, null)
+            : live.All(e => e.State == EnvironmentState.Decommissioning) ? (HostState.Decommissioning, null)
+            : live.Any(e => e.State is EnvironmentState.Provisioning) ? (HostState.Provisioning, null)
+            : live.Any(e => e.State is EnvironmentState.Updating or EnvironmentState.Decommissioning) ? (HostState.Updating, null)
+            : live.All(e => e.State == EnvironmentState.Active) ? (HostState.Active, null)
             : (host.State, host.StateReason);
         next.reason = PostgresText.Shorten(next.reason, ColumnLengths.Reason);
         if (next.state == host.State && next.reason == host.StateReason) return false;

@@ -60,7 +60,7 @@ public sealed class CostEstimator(PriceTable prices, HostOrderValidator validato
     public CostEstimate Estimate(Host host) => Estimate(new HostOrder
     {
         Plan = host.Plan,
-        Environments = host.Environments.Select(e => EnvironmentNames.Of(e.Kind)).ToList(),
+        Environments = host.LiveEnvironments().Select(e => EnvironmentNames.Of(e.Kind)).ToList(),
         DatabaseEngine = host.Database.Engine,
         DatabaseStorageGb = host.Database.AllocatedStorageGb,
         DatabaseMultiAz = host.Database.MultiAz,
@@ -72,6 +72,9 @@ public sealed class CostEstimator(PriceTable prices, HostOrderValidator validato
 public sealed record CostEstimate(string Currency, IReadOnlyList<CostLine> Lines)
 {
     public decimal MonthlyTotal => Lines.Sum(l => l.MonthlyAmount);
+
+    /// <summary>What one environment ("dev", "staging", "production") costs a month: its share of the total.</summary>
+    public decimal MonthlyFor(string environment) => Lines.Where(l => l.Environment == environment).Sum(l => l.MonthlyAmount);
 }
 
 public sealed record CostLine(string Environment, string Item, decimal MonthlyAmount);

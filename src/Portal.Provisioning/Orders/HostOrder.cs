@@ -56,6 +56,12 @@ public sealed class HostOrder
     public int? MinInstances { get; set; }
     public int? MaxInstances { get; set; }
 
+    /// <summary>
+    /// A change that removes production from an existing host: the environment's name, "production", typed again to
+    /// confirm that its stacks and database go (as a decommission asks for the host's name). Ignored otherwise.
+    /// </summary>
+    public string? ConfirmRemoval { get; set; }
+
     /// <summary>The same order without its GitLab token, to store (a proposed change) or show.</summary>
     public HostOrder WithoutToken()
     {
@@ -125,6 +131,7 @@ public static class HostOrderFields
     public const string DatabaseMultiAz = "databaseMultiAz";
     public const string MinInstances = "minInstances";
     public const string MaxInstances = "maxInstances";
+    public const string ConfirmRemoval = "confirmRemoval";
 
     public static string BranchOf(EnvironmentKind kind) => kind switch
     {

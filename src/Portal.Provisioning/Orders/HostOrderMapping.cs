@@ -1,5 +1,6 @@
 using Portal.Data;
 using Portal.Data.Entities;
+using Portal.Provisioning.Templates;
 
 namespace Portal.Provisioning.Orders;
 
@@ -11,7 +12,7 @@ public static class HostOrderMapping
     {
         Name = host.Name,
         Plan = host.Plan,
-        Environments = host.Environments.OrderBy(e => e.Kind).Select(e => EnvironmentNames.Of(e.Kind)).ToList(),
+        Environments = host.LiveEnvironments().OrderBy(e => e.Kind).Select(e => EnvironmentNames.Of(e.Kind)).ToList(),
         DevBranch = BranchOf(host, EnvironmentKind.Dev),
         StagingBranch = BranchOf(host, EnvironmentKind.Staging),
         ProductionBranch = BranchOf(host, EnvironmentKind.Production),
@@ -31,8 +32,9 @@ public static class HostOrderMapping
     };
 
     /// <summary>
-    /// Puts the order's settings on the host. The name and the environments are the host's own and stay; branches follow
-    /// the order (and the portal's GitLab webhook, when it manages it, follows the branches).
+    /// Puts the order's settings on the host. The name is the host's own and stays, and so do its environments (a change
+    /// adds and removes them with <see cref="AddEnvironment"/> and a decommission); branches follow the order (and the
+    /// portal's GitLab webhook, when it manages it, follows the branches).
     /// </summary>
     public static void Apply(ValidHostOrder order, Host host)
     {
@@ -53,7 +55,7 @@ public static class HostOrderMapping
         host.ApproverEmails = [.. order.ApproverEmails];
         host.MinInstances = order.MinInstances;
         host.MaxInstances = order.MaxInstances;
-        foreach (var environment in host.Environments)
+        foreach (var environment in host.LiveEnvironments())
             if (order.Environments.FirstOrDefault(e => e.Kind == environment.Kind) is { } ordered && environment.Branch != ordered.Branch)
             {
                 environment.Branch = ordered.Branch;
@@ -61,6 +63,30 @@ public static class HostOrderMapping
             }
     }
 
+    /// <summary>
+    /// An environment of the order on the host, as an order makes each: Pending, with its AWS names recorded (its listener
+    /// priority is allocated when it is provisioned). One removed from the host before is ordered again under its names.
+    /// </summary>
+    public static HostEnvironment AddEnvironment(Host host, string customerSlug, OrderedEnvironment ordered, DateTimeOffset now)
+    {
+        var environment = host.Environments.FirstOrDefault(e => e.Kind == ordered.Kind);
+        if (environment is null)
+        {
+            environment = new HostEnvironment
+            {
+                HostId = host.Id, Host = host, Kind = ordered.Kind, Branch = ordered.Branch, State = EnvironmentState.Pending, UpdatedAt = now,
+            };
+            host.Environments.Add(environment);
+        }
+        else
+        {
+            environment.Reinstate(ordered.Branch, now);
+        }
+        AwsNames.Record(new HostEnvironmentOrder(customerSlug, host, environment));
+        host.GitLab.HookChanged();
+        return environment;
+    }
+
     private static string? BranchOf(Host host, EnvironmentKind kind) =>
-        host.Environments.FirstOrDefault(e => e.Kind == kind)?.Branch ?? HostOrderTerms.DefaultBranch(kind);
+        host.LiveEnvironments().FirstOrDefault(e => e.Kind == kind)?.Branch ?? HostOrderTerms.DefaultBranch(kind);
 }

@@ -47,7 +47,8 @@ public sealed partial class HostOrderValidator(PlanCatalog plans, GitLabOptions?
 
     /// <summary>
     /// An edit of an existing host's order: every rule of a new order, plus what cannot change once a host exists
-    /// (its name, its environments, its database engine) and that database storage only grows.
+    /// (its name, its GitLab project, its database engine), that database storage only grows, and that environments
+    /// may be added or removed as long as one stays (removing production is confirmed by typing its name).
     /// </summary>
     public HostOrderValidation ValidateChange(Host current, HostOrder proposed)
     {
@@ -60,9 +61,11 @@ public sealed partial class HostOrderValidator(PlanCatalog plans, GitLabOptions?
         }
         if (!string.Equals(proposed.Name?.Trim(), current.Name, StringComparison.Ordinal))
             Refuse(HostOrderFields.Name, $"A host's name cannot change (it names its stacks). Keep '{current.Name}'.");
-        var environments = current.Environments.Select(e => e.Kind).Order().ToList();
-        if (!EnvironmentNames.All.Where(proposed.Includes).SequenceEqual(environments))
-            Refuse(HostOrderFields.Environments, "Environments cannot be added or removed from an existing host; order a new host instead.");
+        if (!EnvironmentNames.All.Any(proposed.Includes))
+            errors[HostOrderFields.Environments] = ["A host keeps at least one environment: to remove every one, decommission the host."];
+        if (current.LiveEnvironments().Any(e => e.Kind == EnvironmentKind.Production) && !proposed.Includes(EnvironmentKind.Production)
+            && !ConfirmsRemoval(EnvironmentKind.Production, proposed.ConfirmRemoval))
+            Refuse(HostOrderFields.ConfirmRemoval, RemovalConfirmationMissing(EnvironmentKind.Production));
         if (proposed.GitLabProjectPath?.Trim().Trim('/') is { Length: > 0 } path && !string.Equals(path, current.GitLab.PathWithNamespace, StringComparison.OrdinalIgnoreCase))
             Refuse(HostOrderFields.GitLabProjectPath,
                 $"A host's GitLab project cannot change (renames and transfers are followed by the project's id). Keep '{current.GitLab.PathWithNamespace}'.");
@@ -74,6 +77,13 @@ public sealed partial class HostOrderValidator(PlanCatalog plans, GitLabOptions?
             ? validation
             : new HostOrderValidation(errors.ToDictionary(e => e.Key, e => e.Value.ToArray()), null);
     }
+
+    /// <summary>Removing an environment is confirmed by typing its name exactly (surrounding spaces and case aside).</summary>
+    public static bool ConfirmsRemoval(EnvironmentKind kind, string? typed) =>
+        typed is not null && string.Equals(typed.Trim(), EnvironmentNames.Of(kind), StringComparison.OrdinalIgnoreCase);
+
+    public static string RemovalConfirmationMissing(EnvironmentKind kind) =>
+        $"Type '{EnvironmentNames.Of(kind)}' to confirm its removal: its stacks are deleted, and its database with them (after a final snapshot).";
 
     /// <summary>The plan an order names, or null when it names none of the catalog's.</summary>
     public (string Name, PlanDefinition Definition)? FindPlan(string? name) =>

@@ -7,7 +7,6 @@ using Portal.Data.Security;
 using Portal.GitLab;
 using Portal.Provisioning.Hosts;
 using Portal.Provisioning.Stacks;
-using Portal.Provisioning.Templates;
 
 namespace Portal.Provisioning.Orders;
 
@@ -236,17 +235,9 @@ public sealed class HostOrders(
             WebhookTokenHash = tokenHash,
             CreatedAt = now,
             UpdatedAt = now,
-            Environments = order.Environments.Select(e => new HostEnvironment
-            {
-                Kind = e.Kind,
-                Branch = e.Branch,
-                State = EnvironmentState.Pending,
-                UpdatedAt = now,
-            }).ToList(),
         };
         HostOrderMapping.Apply(order, host);
-        foreach (var environment in host.Environments)
-            AwsNames.Record(new HostEnvironmentOrder(customerSlug, host, environment));
+        foreach (var environment in order.Environments) HostOrderMapping.AddEnvironment(host, customerSlug, environment, now);
         return host;
     }
 
@@ -257,21 +248,8 @@ public sealed class HostOrders(
 
     private static string NameTaken(string name) => $"You already have a host named '{name}'. Choose another name.";
 
-    private async Task<string?> PlacementRefusalAsync(PortalDbContext db, Host host, CancellationToken cancellationToken)
-    {
-        try
-        {
-            return await listeners.RefusalAsync(db, host.Environments.Select(e => ListenerCapacity.NeedOf(e, host)).ToList(), cancellationToken);
-        }
-        catch (ProvisioningRefusedException e)
-        {
-            return e.Message;
-        }
-        catch (Aws.AwsException e) when (e.Retryable)
-        {
-            return $"The shared load balancers could not be read ({e.Code}); try again in a moment.";
-        }
-    }
+    private Task<string?> PlacementRefusalAsync(PortalDbContext db, Host host, CancellationToken cancellationToken) =>
+        listeners.PlacementRefusalAsync(db, host.Environments.Select(e => ListenerCapacity.NeedOf(e, host)).ToList(), cancellationToken);
 
     private static OrderOutcome.Invalid NameTakenOutcome(string name) =>
         new(new Dictionary<string, string[]> { [HostOrderFields.Name] = [NameTaken(name)] });

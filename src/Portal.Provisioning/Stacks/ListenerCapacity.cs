@@ -91,6 +91,26 @@ public sealed class ListenerCapacity(ListenerRulePriorities loadBalancer, Platfo
         return null;
     }
 
+    /// <summary>
+    /// <see cref="RefusalAsync"/> with the platform's and AWS's refusals in words too: what an order, or a change that adds
+    /// environments, asks before anything is made.
+    /// </summary>
+    public async Task<string?> PlacementRefusalAsync(PortalDbContext db, IReadOnlyList<Need> needs, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await RefusalAsync(db, needs, cancellationToken);
+        }
+        catch (ProvisioningRefusedException e)
+        {
+            return e.Message;
+        }
+        catch (AwsException e) when (e.Retryable)
+        {
+            return $"The shared load balancers could not be read ({e.Code}); try again in a moment.";
+        }
+    }
+
     public string Full(IReadOnlyList<Room> rooms) =>
         "The platform's shared load balancers are full (" + string.Join("; ", rooms.Select(r => r.Describe(platform.Quotas))) +
         "). An operator must add a shared load balancer (Platform:MoreSharedListeners) before more host environments can be placed.";

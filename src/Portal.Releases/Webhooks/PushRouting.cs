@@ -25,10 +25,11 @@ public static class PushRouting
                 $"{Shown(push.Ref)} is not a branch; only pushes to branches start releases.");
         if (push.IsBranchDeletion)
             return (null, DeliveryStatus.Ignored, IgnoredBecause.BranchDeleted, $"Branch {Shown(branch)} was deleted; there is nothing to release.");
-        var environment = host.Environments.FirstOrDefault(e => e.Branch == branch);
+        var environments = Routed(host);
+        var environment = environments.FirstOrDefault(e => e.Branch == branch);
         if (environment is null)
         {
-            var mapped = string.Join(", ", host.Environments.OrderBy(e => e.Kind).Select(e => $"{e.Branch} → {Name(e.Kind)}"));
+            var mapped = string.Join(", ", environments.OrderBy(e => e.Kind).Select(e => $"{e.Branch} → {Name(e.Kind)}"));
             return (null, DeliveryStatus.Ignored, IgnoredBecause.UnmappedBranch,
                 $"Branch {Shown(branch)} maps to no environment of host {host.Name}" + (mapped.Length > 0 ? $" ({mapped})." : "."));
         }
@@ -57,6 +58,15 @@ public static class PushRouting
     private static bool IsBeingBuilt(HostState host, EnvironmentState environment) =>
         !IsBlocked(host) && environment is EnvironmentState.Pending or EnvironmentState.Provisioning or EnvironmentState.Updating
         || host is HostState.Ordered or HostState.Provisioning or HostState.Updating && environment is EnvironmentState.Active;
+
+    /// <summary>
+    /// The environments whose branches a push may be for: a Decommissioned one of a host that lives on was removed from
+    /// it, so its branch maps to nothing any more; a decommissioned host's environments still answer for their host.
+    /// </summary>
+    private static List<EnvironmentCandidate> Routed(HostCandidate host) =>
+        host.State is HostState.Decommissioning or HostState.Decommissioned
+            ? [.. host.Environments]
+            : host.Environments.Where(e => e.State != EnvironmentState.Decommissioned).ToList();
 
     private static bool IsBlocked(HostState host) => host is HostState.Failed or HostState.Decommissioning or HostState.Decommissioned;
 

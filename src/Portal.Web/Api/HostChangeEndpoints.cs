@@ -38,7 +38,11 @@ public static class HostChangeEndpoints
         .WithSummary("Proposes a change of the host's order and answers with its change preview; nothing changes until you confirm it.")
         .WithDescription(
             "The body is the whole order, as for POST /hosts, edited (start from GET /hosts/{name}); 'name' may be left out. " +
-            "The name, the environments and the database engine cannot change, and database storage only grows. " +
+            "The name, the GitLab project and the database engine cannot change, and database storage only grows. Environments may be " +
+            "added (listed in 'environments': provisioned on confirmation as an order's, previewed as stacks with status Create) or removed " +
+            "(left out: decommissioned on confirmation, previewed as stacks with status Delete listing every resource; a database goes with " +
+            "a final snapshot; its releases stay); one must stay ('environments' error), and removing production needs " +
+            "'confirmRemoval': 'production' ('confirmRemoval' error). " +
             "202 Accepted: the change is Preparing while CloudFormation works out what it does to each stack; poll the Location until its " +
             "state is Ready (its stacks list every resource to be added, modified or removed, and whether it is replaced), NoChanges " +
             "(no stack changes; confirming just saves the order) or Failed (stateReason says why). Then POST …/confirm, or DELETE the change. " +

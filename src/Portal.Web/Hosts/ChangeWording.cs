@@ -28,6 +28,7 @@ public static class ChangeWording
         [HostOrderFields.DatabaseMultiAz] = "Database Multi-AZ standby",
         [HostOrderFields.MinInstances] = "Minimum instances",
         [HostOrderFields.MaxInstances] = "Maximum instances",
+        [HostOrderFields.ConfirmRemoval] = "Confirm removal",
     };
 
     /// <summary>"plan" → "Plan"; an unknown key is shown as it is.</summary>
@@ -68,8 +69,10 @@ public static class ChangeWording
     /// <summary>The database changes a customer must not miss: a database replaced or removed loses its data (AWS keeps a snapshot only on deletion).</summary>
     public static IReadOnlyList<string> DatabaseWarnings(HostChangeView change) =>
         change.Stacks
-            .SelectMany(stack => stack.Changes.Where(c => IsDatabase(c) && RiskOf(c) != ChangeRisk.InPlace).Select(c => (stack.Environment, Change: c)))
-            .Select(x => RiskOf(x.Change) == ChangeRisk.MaybeReplaced
+            .SelectMany(stack => stack.Changes.Where(c => IsDatabase(c) && RiskOf(c) != ChangeRisk.InPlace).Select(c => (stack.Environment, stack.Status, Change: c)))
+            .Select(x => x.Status == ChangeSetState.Delete
+                ? $"{x.Environment}: the database {x.Change.LogicalResourceId} will be deleted with the environment (RDS keeps a final snapshot)."
+                : RiskOf(x.Change) == ChangeRisk.MaybeReplaced
                 ? $"{x.Environment}: the database {x.Change.LogicalResourceId} may be replaced by a new, empty one."
                 : x.Change.Action == "Remove"
                     ? $"{x.Environment}: the database {x.Change.LogicalResourceId} will be deleted."

@@ -78,7 +78,7 @@ public sealed class UpdateTests : ProvisioningWorldTests
             o.Name = "renamed";
             o.DatabaseEngine = "mysql";
             o.DatabaseStorageGb = 10;
-            o.Include(EnvironmentKind.Staging, true);
+            o.Environments = [];
         })));
         var errors = Assert.IsType<ChangeOutcome.Invalid>(refused).Errors;
         Assert.Contains(HostOrderFields.Name, errors.Keys);

@@ -77,7 +77,7 @@ public sealed class HostChangeApiTests(JoblessPortalFixture jobless) : IClassFix
         var refused = await HostApiHelpers.ProblemAsync(await api.PutAsJsonAsync("/api/v1/hosts/fixed", Edit("fixed", production: false, o =>
         {
             o["name"] = "renamed";
-            o["environments"] = new JsonArray("dev", "staging");
+            o["environments"] = new JsonArray();
             o["databaseEngine"] = "mysql";
             o["databaseStorageGb"] = 30;
             o["healthCheckPath"] = "no-slash";
@@ -85,7 +85,7 @@ public sealed class HostChangeApiTests(JoblessPortalFixture jobless) : IClassFix
 
         Assert.Equal("The order has errors.", refused.GetProperty("title").GetString());
         Assert.Contains("A host's name cannot change", Assert.Single(HostApiHelpers.FieldErrors(refused, "name")));
-        Assert.Contains("Environments cannot be added or removed", Assert.Single(HostApiHelpers.FieldErrors(refused, "environments")));
+        Assert.Contains("A host keeps at least one environment", Assert.Single(HostApiHelpers.FieldErrors(refused, "environments")));
         Assert.Contains("The database engine cannot change", Assert.Single(HostApiHelpers.FieldErrors(refused, "databaseEngine")));
         Assert.Contains("Start with '/'", Assert.Single(HostApiHelpers.FieldErrors(refused, "healthCheckPath")));
 
@@ -101,6 +101,55 @@ public sealed class HostChangeApiTests(JoblessPortalFixture jobless) : IClassFix
         var host = await helpers.HostAsync(customerId, "fixed");
         Assert.False(await helpers.DbAsync(db => db.HostChanges.AnyAsync(c => c.HostId == host.Id)));
         Assert.Equal((50, "postgres"), (host.Database.AllocatedStorageGb, host.Database.Engine));
+    }
+
+    [Fact]
+    public async Task Removing_every_environment_or_production_without_its_name_is_400_and_another_customers_host_is_404()
+    {
+        var (userA, apiA) = await helpers.CustomerAsync();
+        var (userB, apiB) = await helpers.CustomerAsync();
+        var customerB = userB.CustomerId!.Value;
+        await ActiveHostAsync(apiB, customerB, "pruned", production: true);
+
+        var none = await HostApiHelpers.ProblemAsync(await apiB.PutAsJsonAsync("/api/v1/hosts/pruned",
+            Edit("pruned", production: true, o => o["environments"] = new JsonArray())), HttpStatusCode.BadRequest);
+        Assert.Equal(["A host keeps at least one environment: to remove every one, decommission the host."], HostApiHelpers.FieldErrors(none, "environments"));
+
+        var unconfirmed = await HostApiHelpers.ProblemAsync(await apiB.PutAsJsonAsync("/api/v1/hosts/pruned",
+            Edit("pruned", production: true, o => o["environments"] = new JsonArray("dev"))), HttpStatusCode.BadRequest);
+        Assert.Equal("The order has errors.", unconfirmed.GetProperty("title").GetString());
+        Assert.Equal([Portal.Provisioning.Orders.HostOrderValidator.RemovalConfirmationMissing(EnvironmentKind.Production)],
+            HostApiHelpers.FieldErrors(unconfirmed, "confirmRemoval"));
+        var mistyped = await HostApiHelpers.ProblemAsync(await apiB.PutAsJsonAsync("/api/v1/hosts/pruned", Edit("pruned", production: true, o =>
+        {
+            o["environments"] = new JsonArray("dev");
+            o["confirmRemoval"] = "pruned";
+        })), HttpStatusCode.BadRequest);
+        Assert.Single(HostApiHelpers.FieldErrors(mistyped, "confirmRemoval"));
+
+        // Customer A's well-formed removal of B's production finds no host.
+        var foreign = await HostApiHelpers.ProblemAsync(await apiA.PutAsJsonAsync("/api/v1/hosts/pruned", Edit("pruned", production: true, o =>
+        {
+            o["environments"] = new JsonArray("dev");
+            o["confirmRemoval"] = "production";
+        })), HttpStatusCode.NotFound);
+        Assert.Contains("no host named 'pruned'", foreign.GetProperty("detail").GetString());
+
+        var host = await helpers.HostAsync(customerB, "pruned");
+        Assert.Equal(HostState.Active, host.State);
+        Assert.All(host.Environments, e => Assert.Equal(EnvironmentState.Active, e.State));
+        Assert.False(await helpers.DbAsync(db => db.HostChanges.AnyAsync(c => c.HostId == host.Id)));
+        Assert.False(await helpers.DbAsync(db => db.AuditEntries.AnyAsync(a => a.HostId == host.Id && a.Action == "host.change-proposed")));
+        Assert.False(await helpers.DbAsync(db => db.AuditEntries.AnyAsync(a => a.ActorId == userA.Id && a.HostId == host.Id)));
+
+        // Typed, B's removal is proposed.
+        var proposed = await apiB.PutAsJsonAsync("/api/v1/hosts/pruned", Edit("pruned", production: true, o =>
+        {
+            o["environments"] = new JsonArray("dev");
+            o["confirmRemoval"] = "production";
+        }));
+        Assert.Equal(HttpStatusCode.Accepted, proposed.StatusCode);
+        Assert.Contains("environments:dev, production:dev", FieldChanges(await proposed.Content.ReadFromJsonAsync<JsonElement>()));
     }
 
     [Fact]
