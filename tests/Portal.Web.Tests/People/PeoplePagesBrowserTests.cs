@@ -1,8 +1,11 @@
 using System.Text.RegularExpressions;
+using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Playwright;
+using Portal.Data;
 using Portal.Data.Entities;
 using Portal.Web.People;
+using Portal.Tests.Support;
 using Portal.Web.Tests.Browser;
 using static Microsoft.Playwright.Assertions;
 
@@ -59,6 +62,20 @@ public sealed class PeoplePagesBrowserTests(PeopleFixture fixture) : PortalBrows
         var matePage = await AcceptInvitationAsync(mateEmail, "Tom Teammate");
         await Expect(matePage.GetByTestId("nav-my-hosts")).ToBeVisibleAsync();
         await Expect(matePage.GetByTestId("nav-team")).ToHaveCountAsync(0);
+
+        // The new admin orders a host for their customer through the order form.
+        await adminPage.GotoAsync("/hosts/new");
+        await SignInPage.WaitUntilInteractiveAsync(adminPage);
+        var project = ProvisioningWorld.NextProject();
+        await adminPage.Locator("#order-name").FillAsync("first-site");
+        await adminPage.Locator("#order-gitlab-path").FillAsync(project);
+        await adminPage.Locator("#order-gitlab-url").FillAsync($"https://gitlab.example.com/{project}.git");
+        await adminPage.Locator("#order-gitlab-token").FillAsync(ProvisioningWorld.GitLabToken);
+        await adminPage.GetByTestId("order-submit").ClickAsync();
+        await Expect(adminPage).ToHaveURLAsync(new Regex("/hosts/first-site$"));
+        var ordered = await Fixture.Portal.WithScopeAsync(services => services.GetRequiredService<PortalDbContext>().Hosts
+            .Where(h => h.Name == "first-site" && h.Customer.Slug == slug).Select(h => h.CustomerId).SingleAsync());
+        Assert.Equal((await CustomersAsync()).Single(c => c.Name == name).Id, ordered);
 
         // The admin's open page re-reads after the next action; a fresh visit shows the teammate at once.
         await adminPage.GotoAsync("/team");
