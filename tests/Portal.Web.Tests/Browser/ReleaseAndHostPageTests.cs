@@ -234,6 +234,22 @@ public sealed class ReleaseAndHostPageTests(OperatorPortalFixture fixture) : Por
     }
 
     [Fact]
+    public async Task An_environment_removed_by_a_change_is_named_once_instead_of_shown_as_a_card()
+    {
+        var (host, _) = await Fixture.HostAsync(requiredApprovals: 1);
+        await Fixture.DbAsync(db => db.HostEnvironments.Where(e => e.Id == host.Environments[EnvironmentKind.Staging])
+            .ExecuteUpdateAsync(s => s.SetProperty(e => e.State, EnvironmentState.Decommissioned)));
+
+        var page = await CustomerPageAsync(host.CustomerId);
+        await page.GotoAsync($"/hosts/{host.Name}");
+        await SignInPage.WaitUntilInteractiveAsync(page);
+
+        await Expect(page.GetByTestId("environment-production")).ToBeVisibleAsync();
+        await Expect(page.GetByTestId("environment-staging")).ToHaveCountAsync(0);
+        await Expect(page.GetByTestId("removed-environments")).ToContainTextAsync("Removed from this host: staging.");
+    }
+
+    [Fact]
     public async Task The_operators_fleet_pages_fit_at_1366_and_390_px_with_stop_and_decide_in_reach()
     {
         var (host, projectId) = await Fixture.HostAsync(requiredApprovals: 1);
