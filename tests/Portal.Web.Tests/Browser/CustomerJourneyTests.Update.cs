@@ -36,9 +36,16 @@ public sealed partial class CustomerJourneyTests
             // Prefilled from the host; what cannot change is read-only.
             await Expect(Page.Locator("#order-name")).ToHaveValueAsync("upgrade");
             await Expect(Page.Locator("#order-name")).Not.ToBeEditableAsync();
+            // Environments can be added or removed; removing production asks for its name first.
             var production = Page.GetByRole(AriaRole.Checkbox, new() { Name = "production", Exact = true });
-            await Expect(production).ToBeDisabledAsync();
+            await Expect(production).ToBeEnabledAsync();
             await Expect(production).ToBeCheckedAsync();
+            await Expect(Page.GetByTestId("production-removal")).ToHaveCountAsync(0);
+            await production.UncheckAsync();
+            await Expect(Page.GetByTestId("production-removal")).ToBeVisibleAsync();
+            await Expect(Page.Locator("#order-confirm-removal")).ToBeVisibleAsync();
+            await production.CheckAsync();
+            await Expect(Page.GetByTestId("production-removal")).ToHaveCountAsync(0);
             await Expect(Page.GetByRole(AriaRole.Combobox, new() { Name = "Database" })).ToBeDisabledAsync();
             await Expect(Page.Locator("#order-approvers")).ToHaveValueAsync("ops@acme.example");
             await Expect(Page.Locator("#branch-production")).ToHaveValueAsync("master");
