@@ -17,9 +17,13 @@ public abstract class WakeSignal(string channel, string payload) : INotification
     /// <summary>Wakes one waiting loop (or the next to wait).</summary>
     public void Wake() => wakes.Writer.TryWrite(true);
 
-    /// <summary>Waits for a wake or the timeout (<see cref="Timeout.InfiniteTimeSpan"/>: only a wake), whichever comes first.</summary>
+    /// <summary>
+    /// Waits for a wake or the timeout (<see cref="Timeout.InfiniteTimeSpan"/>: only a wake), whichever comes first. A
+    /// timeout already past (a due time computed a moment ago) is no wait at all, never an error that ends the loop.
+    /// </summary>
     public async Task WaitAsync(TimeSpan timeout, CancellationToken cancellationToken)
     {
+        if (timeout < TimeSpan.Zero && timeout != Timeout.InfiniteTimeSpan) timeout = TimeSpan.Zero;
         using var timer = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         timer.CancelAfter(timeout);
         try

@@ -101,8 +101,9 @@ public sealed class ProvisioningReconciler(IDbContextFactory<PortalDbContext> co
         var nextEnvironmentCheck = await db.HostEnvironments.Where(e => e.NextCheckAt >= notYet).MinAsync(e => e.NextCheckAt, cancellationToken);
         var nextChangeCheck = await db.HostChanges.Where(c => c.NextCheckAt >= notYet).MinAsync(c => c.NextCheckAt, cancellationToken);
         if (new[] { nextEnvironmentCheck, nextChangeCheck }.Min() is not { } earliest) return options.ReconcileInterval;
+        // Never negative: the check may have become overdue since the query read it.
         var untilOverdue = earliest + options.OverdueAfter - clock.GetUtcNow();
-        return untilOverdue < options.ReconcileInterval ? untilOverdue : options.ReconcileInterval;
+        return untilOverdue < TimeSpan.Zero ? TimeSpan.Zero : untilOverdue < options.ReconcileInterval ? untilOverdue : options.ReconcileInterval;
     }
 
     /// <summary>False when someone changed the row meanwhile (they scheduled their own look).</summary>
