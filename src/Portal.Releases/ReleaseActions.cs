@@ -22,32 +22,44 @@ public sealed class ReleaseActions(IDbContextFactory<PortalDbContext> contexts, 
 
     /// <summary>
     /// Puts a failed release back in the start queue (<see cref="Release.Requeue"/> decides which client request token it
-    /// keeps). Two people retrying at once start one run: the second finds the release no longer Failed (or loses on its version).
+    /// keeps). Two people retrying at once start one run: the second finds the release no longer Failed. A save that loses
+    /// on the row version to a write that left the release Failed (the commit status just reported to GitLab, say) is
+    /// tried again on a fresh read.
     /// </summary>
     public async Task<ActionResult> RetryAsync(Guid releaseId, Actor actor, CancellationToken cancellationToken = default)
     {
-        await using var db = await contexts.CreateDbContextAsync(cancellationToken);
-        var release = await db.Releases.Include(r => r.Stages).Include(r => r.HostEnvironment).ThenInclude(e => e.Host)
-            .SingleOrDefaultAsync(r => r.Id == releaseId, cancellationToken);
-        if (release is null) return NoSuchRelease;
-        if (release.State != ReleaseState.Failed) return ActionResult.Conflict("Only a failed release can be retried.");
+        for (var attempt = 1; ; attempt++)
+        {
+            await using var db = await contexts.CreateDbContextAsync(cancellationToken);
+            var release = await db.Releases.Include(r => r.Stages).Include(r => r.HostEnvironment).ThenInclude(e => e.Host)
+                .SingleOrDefaultAsync(r => r.Id == releaseId, cancellationToken);
+            if (release is null) return NoSuchRelease;
+            if (release.State != ReleaseState.Failed) return ActionResult.Conflict("Only a failed release can be retried.");
 
-        var rerun = release.Requeue($"Retried by {actor.Name}.", ReleaseTokens.ForRerun, time.GetUtcNow());
-        db.Record(actor, AuditActions.ReleaseRetried,
-            $"Release of {release.CommitId} to {EnvironmentNames.Of(release.HostEnvironment.Kind)} retried" +
-            (rerun ? " as a new pipeline execution." : " with its original request token."),
-            release.HostEnvironment.Host.CustomerId, release.HostEnvironment.HostId);
-        try
-        {
-            await db.SaveChangesAsync(cancellationToken);
+            var rerun = release.Requeue($"Retried by {actor.Name}.", ReleaseTokens.ForRerun, time.GetUtcNow());
+            db.Record(actor, AuditActions.ReleaseRetried,
+                $"Release of {release.CommitId} to {EnvironmentNames.Of(release.HostEnvironment.Kind)} retried" +
+                (rerun ? " as a new pipeline execution." : " with its original request token."),
+                release.HostEnvironment.Host.CustomerId, release.HostEnvironment.HostId);
+            try
+            {
+                await db.SaveChangesAsync(cancellationToken);
+            }
+            catch (DbUpdateConcurrencyException) when (attempt < MaxRetrySaves)
+            {
+                continue;
+            }
+            catch (DbUpdateConcurrencyException)
+            {
+                return ActionResult.Conflict("The release changed meanwhile; look again.");
+            }
+            startSignal.Notify();
+            return ActionResult.Done("The release is queued to start again.");
         }
-        catch (DbUpdateConcurrencyException)
-        {
-            return ActionResult.Conflict("The release changed meanwhile; look again.");
-        }
-        startSignal.Notify();
-        return ActionResult.Done("The release is queued to start again.");
     }
+
+    /// <summary>How many times a retry reads and saves the release before it gives up on a release that keeps changing.</summary>
+    private const int MaxRetrySaves = 3;
 
     /// <summary>
     /// Starts a new execution of the release's own source (the same S3 object version) in its environment, through the
