@@ -67,12 +67,19 @@ public sealed class ListenerCapacity(ListenerRulePriorities loadBalancer, Platfo
         return listings;
     }
 
-    /// <summary>The room on each listed listener: its rules at AWS and the allocations the database holds now.</summary>
+    /// <summary>
+    /// The room on each listed listener: its rules at AWS and the allocations the database holds now, read in one query
+    /// (placements take turns on a lock around this, so it is kept short).
+    /// </summary>
     public async Task<IReadOnlyList<Room>> RoomAsync(PortalDbContext db, IReadOnlyList<Listing> listings, CancellationToken cancellationToken)
     {
-        var rooms = new List<Room>();
-        foreach (var listing in listings) rooms.Add(await RoomAsync(db, listing, cancellationToken));
-        return rooms;
+        var arns = listings.Select(l => l.Listener.ListenerArn).ToList();
+        var held = (await db.ListenerPriorityAllocations.AsNoTracking()
+                .Where(a => arns.Contains(a.ListenerArn))
+                .Select(a => new { a.ListenerArn, a.Priority, a.HostEnvironment.Kind, a.HostEnvironment.Host.DeploymentStyle, a.HostEnvironment.Host.Domain.CustomDomain })
+                .ToListAsync(cancellationToken))
+            .ToLookup(a => a.ListenerArn, a => (a.Priority, Need: NeedOf(a.Kind, a.DeploymentStyle, a.CustomDomain)), StringComparer.Ordinal);
+        return listings.Select(listing => RoomOf(listing, held[listing.Listener.ListenerArn].ToDictionary(h => h.Priority, h => h.Need))).ToList();
     }
 
     /// <summary>
@@ -115,14 +122,10 @@ public sealed class ListenerCapacity(ListenerRulePriorities loadBalancer, Platfo
         "The platform's shared load balancers are full (" + string.Join("; ", rooms.Select(r => r.Describe(platform.Quotas))) +
         "). An operator must add a shared load balancer (Platform:MoreSharedListeners) before more host environments can be placed.";
 
-    private async Task<Room> RoomAsync(PortalDbContext db, Listing listing, CancellationToken cancellationToken)
+    /// <param name="ours">What the environments holding a priority on the listener take, by priority.</param>
+    private Room RoomOf(Listing listing, Dictionary<int, Need> ours)
     {
         var (listener, rules) = listing;
-        var held = await db.ListenerPriorityAllocations.AsNoTracking()
-            .Where(a => a.ListenerArn == listener.ListenerArn)
-            .Select(a => new { a.Priority, a.HostEnvironment.Kind, a.HostEnvironment.Host.DeploymentStyle, a.HostEnvironment.Host.Domain.CustomDomain })
-            .ToListAsync(cancellationToken);
-        var ours = held.ToDictionary(h => h.Priority, h => NeedOf(h.Kind, h.DeploymentStyle, h.CustomDomain));
         var listed = rules.Where(r => !r.IsDefault).Select(r => r.NumericPriority).OfType<int>().ToHashSet();
 
         // Rules made outside the portal (and the default action) count with the target groups they forward to.
