@@ -19,7 +19,11 @@ namespace Portal.Benchmarks;
 /// </summary>
 public sealed class ProvisioningBenchmark : IBenchmark
 {
-    private const string ListenerArn = "arn:aws:elasticloadbalancing:us-east-1:000000000000:listener/app/portal-shared/0de0000000000001/0de0000000000443";
+    /// <summary>Environments per shared load balancer: each takes one rule and one target group of AWS's 100.</summary>
+    private const int PerLoadBalancer = 100;
+
+    private static string SharedListenerArn(int index) =>
+        $"arn:aws:elasticloadbalancing:us-east-1:000000000000:listener/app/portal-shared-{index}/0de{index:x13}/0de{index + 0x443:x13}";
 
     public string Name => "provisioning";
 
@@ -31,21 +35,27 @@ public sealed class ProvisioningBenchmark : IBenchmark
     {
         var orders = args.Length > 0 ? int.Parse(args[0], CultureInfo.InvariantCulture) : 500;
         var perResource = TimeSpan.FromSeconds(args.Length > 1 ? double.Parse(args[1], CultureInfo.InvariantCulture) : 1);
-        await using var emulator = await EmulatorHost.StartAsync(new Dictionary<string, string?>
+        // AWS allows 100 target groups per load balancer, so the platform has as many shared load balancers as the
+        // orders need, as a real platform of this size would.
+        var listeners = Enumerable.Range(0, (orders + PerLoadBalancer - 1) / PerLoadBalancer).Select(SharedListenerArn).ToList();
+        var emulatorSettings = new Dictionary<string, string?> { ["Emulator:ResourceDelay"] = perResource.ToString("c", CultureInfo.InvariantCulture) };
+        var portalSettings = new Dictionary<string, string?>();
+        for (var i = 0; i < listeners.Count; i++)
         {
-            ["Emulator:ResourceDelay"] = perResource.ToString("c", CultureInfo.InvariantCulture),
-            ["Emulator:Seed:Listeners:0:ListenerArn"] = ListenerArn,
-        });
+            emulatorSettings[$"Emulator:Seed:Listeners:{i}:ListenerArn"] = listeners[i];
+            if (i > 0) portalSettings[$"Platform:MoreSharedListeners:{i - 1}:ListenerArn"] = listeners[i];
+        }
+        await using var emulator = await EmulatorHost.StartAsync(emulatorSettings);
         var connectionString = await PostgresCluster.Shared.CreateDatabaseAsync("bench");
-        await using var portal = await PortalHost.StartAsync(connectionString, new Dictionary<string, string?>
+        await using var portal = await PortalHost.StartAsync(connectionString, new Dictionary<string, string?>(portalSettings)
         {
             ["Aws:ServiceUrl"] = emulator.BaseUrl.ToString(),
-            ["Platform:SharedListenerArn"] = ListenerArn,
+            ["Platform:SharedListenerArn"] = listeners[0],
             ["Jobs:RunServer"] = "true",
         });
         Console.WriteLine($"{orders} orders (dev environment: an infrastructure and a software stack each), {perResource.TotalSeconds:0.##} s per resource, {Environment.ProcessorCount} cores");
 
-        var minimum = await DirectAsync(portal, orders, cancellationToken);
+        var minimum = await DirectAsync(portal, orders, listeners, cancellationToken);
         Console.WriteLine($"emulator minimum (stacks created directly, all at once): {minimum.TotalSeconds:0.0} s");
         await emulator.ResetAsync();
 
@@ -110,7 +120,7 @@ public sealed class ProvisioningBenchmark : IBenchmark
     }
 
     /// <summary>The same stacks without the portal: every order at once, infrastructure then software, watched every 50 ms.</summary>
-    private static async Task<TimeSpan> DirectAsync(PortalHost portal, int orders, CancellationToken cancellationToken)
+    private static async Task<TimeSpan> DirectAsync(PortalHost portal, int orders, IReadOnlyList<string> listeners, CancellationToken cancellationToken)
     {
         var renderer = portal.Services.GetRequiredService<HostStackRenderer>();
         var cloudFormation = portal.Services.GetRequiredService<ICloudFormation>();
@@ -118,10 +128,10 @@ public sealed class ProvisioningBenchmark : IBenchmark
         await Task.WhenAll(Enumerable.Range(0, orders).Select(async i =>
         {
             var host = new Host { Name = $"d{i}", Plan = "small", HealthCheckPath = "/health" };
-            var environment = new HostEnvironment { Kind = EnvironmentKind.Dev, Branch = "dev", Host = host };
+            var environment = new HostEnvironment { Kind = EnvironmentKind.Dev, Branch = "dev", Host = host, ListenerArn = listeners[i / PerLoadBalancer] };
             var order = new HostEnvironmentOrder("direct", host, environment);
             await CreateAndWaitAsync(cloudFormation, renderer.RenderInfrastructure(order), cancellationToken);
-            await CreateAndWaitAsync(cloudFormation, renderer.RenderSoftware(order, i + 1), cancellationToken);
+            await CreateAndWaitAsync(cloudFormation, renderer.RenderSoftware(order, i % PerLoadBalancer + 1), cancellationToken);
         }));
         return watch.Elapsed;
     }

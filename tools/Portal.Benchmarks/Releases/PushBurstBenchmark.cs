@@ -62,6 +62,7 @@ public sealed class PushBurstBenchmark : IBenchmark
 
         var (started, lastStartedAt, pending) = await WaitForStartsAsync(portal, sent - refused, cancellationToken);
         var lag = lastStartedAt is { } at ? (at - lastSentAt).TotalSeconds : double.NaN;
+        await PrintOutcomesAsync(portal, cancellationToken);
         var settled = await WaitForSettledAsync(portal, TimeSpan.FromMinutes(3), cancellationToken);
         var after = await emulator.StatsAsync();
         var cpu = Process.GetCurrentProcess().TotalProcessorTime - emulatorCpu;
@@ -89,6 +90,7 @@ public sealed class PushBurstBenchmark : IBenchmark
             {
                 var repository = await GitLabRepository.CreateAsync(gitLab, "dev");
                 var host = await portal.CreateHostAsync(repository.ProjectId, repository.Path, gitLabToken: repository.Token);
+                await portal.MarkBakedAsync(host, repository.Head("dev"));
                 await EmulatorPipelines.CreateAsync(cloudFormation, host.Pipelines[EnvironmentKind.Dev], withApproval: false);
                 targets.Add(new Target(host.WebhookToken, repository, repository.Head("dev")));
             });
@@ -147,6 +149,17 @@ public sealed class PushBurstBenchmark : IBenchmark
             await Task.Delay(100, cancellationToken);
         }
         return (started, lastStartedAt, pending);
+    }
+
+    /// <summary>What became of every delivery of the burst, and a reason of each kind: where the pushes that did not start went.</summary>
+    private static async Task PrintOutcomesAsync(PortalHost portal, CancellationToken cancellationToken)
+    {
+        var outcomes = await portal.WithScopeAsync(services => services.GetRequiredService<PortalDbContext>().PushDeliveries
+            .GroupBy(d => new { d.Status, d.IgnoredBecause })
+            .Select(g => new { g.Key.Status, g.Key.IgnoredBecause, Count = g.Count(), Reason = g.Max(d => d.StatusReason) })
+            .ToListAsync(cancellationToken));
+        Console.WriteLine("deliveries: " + string.Join("; ", outcomes.OrderByDescending(o => o.Count).Select(o =>
+            $"{o.Count} {o.Status}{(o.IgnoredBecause is { } why ? $" ({why})" : "")}{(o.Reason is { } reason ? $", e.g. \"{reason}\"" : "")}")));
     }
 
     /// <summary>Waits until no release is in flight (the sync followed every execution to its end), or the timeout.</summary>

@@ -113,6 +113,7 @@ public sealed class SourceUploadBenchmark : IBenchmark
         await File.WriteAllBytesAsync(blob, System.Security.Cryptography.RandomNumberGenerator.GetBytes(megabytes * Mebibyte));
         repository.Commit("dev", "Add the assets");
         var host = await portal.CreateHostAsync(repository.ProjectId, repository.Path, gitLabToken: repository.Token);
+        await portal.MarkBakedAsync(host, repository.Head("dev"));
         await EmulatorPipelines.CreateAsync(portal.Services.GetRequiredService<ICloudFormation>(), host.Pipelines[EnvironmentKind.Dev], withApproval: false);
         return (host, repository);
     }

@@ -10,6 +10,7 @@ using Portal.Data;
 using Portal.Data.Entities;
 using Portal.Tests.Support;
 using Portal.Tests.Support.GitLab;
+using Portal.Tests.Support.GitLabStandIn;
 
 namespace Portal.Benchmarks.Webhooks;
 
@@ -80,10 +81,8 @@ public sealed partial class WebhookLoadBenchmark : IBenchmark
     private const int PushConcurrency = 1;
     private const int WarmUpPushes = 5;
 
-    private static string Commit(string prefix, int n) => (prefix + n.ToString("x", CultureInfo.InvariantCulture)).PadLeft(40, '0');
-
     /// <summary>Sends pushes of the given commits, <see cref="PushConcurrency"/> at a time, noting when each was sent.</summary>
-    private static async Task PushAllAsync(HttpClient gitlab, string token, long projectId, IEnumerable<string> commits,
+    private static async Task PushAllAsync(HttpClient gitlab, string token, GitLabRepository repository, IEnumerable<string> commits,
         System.Collections.Concurrent.ConcurrentDictionary<string, DateTimeOffset> sentAt, CancellationToken cancellationToken)
     {
         var queue = new System.Collections.Concurrent.ConcurrentQueue<string>(commits);
@@ -91,7 +90,7 @@ public sealed partial class WebhookLoadBenchmark : IBenchmark
         {
             while (queue.TryDequeue(out var commit))
             {
-                using var request = GitLabSender.Push(GitLabPayloads.Push("refs/heads/dev", projectId, after: commit), token);
+                using var request = GitLabSender.Push(GitLabPayloads.Push("refs/heads/dev", repository.ProjectId, repository.Path, after: commit), token);
                 sentAt[commit] = DateTimeOffset.UtcNow;
                 using var response = await gitlab.SendAsync(request, cancellationToken);
                 if (response.StatusCode != System.Net.HttpStatusCode.Accepted)
@@ -122,31 +121,38 @@ public sealed partial class WebhookLoadBenchmark : IBenchmark
     }
 
     /// <summary>
-    /// Pushes with distinct commits, a few at a time, to a portal with its release starters on, against the emulator;
-    /// each push's latency is the emulator's start time of the execution carrying its commit minus the moment it was sent.
+    /// Pushes of distinct commits of a GitLab stand-in repository, a few at a time, to a portal with its release starters
+    /// on, against the emulator: each release fetches its commit's archive from GitLab and puts it in S3 before it starts.
+    /// Each push's latency is the emulator's start time of the execution carrying its commit minus the moment it was sent.
     /// </summary>
     private static async Task<StartLatency> PushToStartAsync(DurablePostgres postgres, int pushes, CancellationToken cancellationToken)
     {
         await using var emulator = await EmulatorHost.StartAsync();
+        await EmulatorPipelines.SeedAsync(emulator);
+        await using var gitLab = await StandInHost.StartAsync();
         await using var portal = await PortalHost.StartAsync(await postgres.CreateDatabaseAsync("portal_start"), new Dictionary<string, string?>
         {
             ["Aws:ServiceUrl"] = emulator.BaseUrl.ToString(),
+            ["GitLab:Url"] = gitLab.BaseUrl.ToString(),
             ["Webhooks:RateLimitBurst"] = "1000000",
             ["Webhooks:RateLimitPerSecond"] = "1000000",
         });
-        const long projectId = 16;
-        var host = await portal.CreateHostAsync(projectId, "mike/diaspora");
+        using var repository = await GitLabRepository.CreateAsync(gitLab, "dev");
+        var host = await portal.CreateHostAsync(repository.ProjectId, repository.Path, gitLabToken: repository.Token);
+        await portal.MarkBakedAsync(host, repository.Head("dev"));
         var pipeline = host.Pipelines[Portal.Data.Entities.EnvironmentKind.Dev];
         await EmulatorPipelines.CreateAsync(portal.Services.GetRequiredService<ICloudFormation>(), pipeline, withApproval: false);
+        var commits = Enumerable.Range(1, WarmUpPushes + pushes)
+            .Select(n => repository.Commit("dev", $"Change {n}", ("CHANGES.txt", n.ToString(CultureInfo.InvariantCulture)))).ToList();
 
         using var gitlab = portal.CreateClient();
         var pipelines = portal.Services.GetRequiredService<IPipelines>();
         // A portal in service is warm: its queries are compiled and its connections to Postgres and AWS are open.
-        await PushAllAsync(gitlab, host.WebhookToken, projectId, Enumerable.Range(1, WarmUpPushes).Select(n => Commit("fffff", n)), new(), cancellationToken);
+        await PushAllAsync(gitlab, host.WebhookToken, repository, commits.Take(WarmUpPushes), new(), cancellationToken);
         await ExecutionsAsync(pipelines, pipeline, WarmUpPushes, cancellationToken);
 
         var sentAt = new System.Collections.Concurrent.ConcurrentDictionary<string, DateTimeOffset>();
-        await PushAllAsync(gitlab, host.WebhookToken, projectId, Enumerable.Range(1, pushes).Select(n => Commit("", n)), sentAt, cancellationToken);
+        await PushAllAsync(gitlab, host.WebhookToken, repository, commits.Skip(WarmUpPushes), sentAt, cancellationToken);
         var started = (await ExecutionsAsync(pipelines, pipeline, WarmUpPushes + pushes, cancellationToken)).ToList();
 
         var pushedAt = await portal.WithScopeAsync(services => services.GetRequiredService<PortalDbContext>().Releases
