@@ -13,14 +13,15 @@ public sealed class ReleaseQueries(IDbContextFactory<PortalDbContext> contexts)
     public const int MaxReleasePageSize = 100;
 
     /// <summary>
-    /// The host's releases in every environment (or one), newest first; null when the host does not exist. Pushes accepted
+    /// The host's releases in every environment (or one), newest first; null when the host does not exist (with
+    /// <paramref name="hostId"/>: that host of the name, an old one, as <see cref="HostNames"/> says). Pushes accepted
     /// but not yet made into releases by the release starters come first, as pending releases under the id GitLab was told.
     /// </summary>
     public async Task<ResultPage<ReleaseSummary>?> ReleasesAsync(Guid customerId, string name, EnvironmentKind? environment = null,
-        int pageNumber = 1, int pageSize = DefaultReleasePageSize, CancellationToken cancellationToken = default)
+        int pageNumber = 1, int pageSize = DefaultReleasePageSize, Guid? hostId = null, CancellationToken cancellationToken = default)
     {
         await using var db = await contexts.CreateDbContextAsync(cancellationToken);
-        var hostId = await db.Hosts.Named(customerId, name).Select(h => (Guid?)h.Id).FirstOrDefaultAsync(cancellationToken);
+        hostId = await db.Hosts.Named(customerId, name, hostId).Select(h => (Guid?)h.Id).FirstOrDefaultAsync(cancellationToken);
         if (hostId is null) return null;
         var releases = db.Releases.AsNoTracking().Where(r => r.HostEnvironment.HostId == hostId);
         var accepted = db.PushDeliveries.AsNoTracking().Where(d => d.HostId == hostId && d.Status == DeliveryStatus.Accepted && d.ReleaseId != null);
@@ -48,11 +49,12 @@ public sealed class ReleaseQueries(IDbContextFactory<PortalDbContext> contexts)
     }
 
     /// <summary>The newest release of each of the host's environments (the host page's first card); empty when the host does not exist.</summary>
-    public async Task<IReadOnlyList<ReleaseSummary>> LatestPerEnvironmentAsync(Guid customerId, string name, CancellationToken cancellationToken = default)
+    public async Task<IReadOnlyList<ReleaseSummary>> LatestPerEnvironmentAsync(Guid customerId, string name, Guid? hostId = null,
+        CancellationToken cancellationToken = default)
     {
         var latest = new List<ReleaseSummary>();
         foreach (var kind in EnvironmentNames.All)
-            if (await ReleasesAsync(customerId, name, kind, 1, 1, cancellationToken) is { Items: [var newest, ..] })
+            if (await ReleasesAsync(customerId, name, kind, 1, 1, hostId, cancellationToken) is { Items: [var newest, ..] })
                 latest.Add(newest);
         return latest;
     }

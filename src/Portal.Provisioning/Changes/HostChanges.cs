@@ -194,11 +194,11 @@ public sealed class HostChanges(IDbContextFactory<PortalDbContext> contexts, Hos
     }
 
     /// <summary>The host's newest change (open, being applied, or done); null when there is none.</summary>
-    public async Task<HostChangeView?> LatestAsync(Guid customerId, string hostName, CancellationToken cancellationToken = default)
+    public async Task<HostChangeView?> LatestAsync(Guid customerId, string hostName, Guid? hostId = null, CancellationToken cancellationToken = default)
     {
         await using var db = await contexts.CreateDbContextAsync(cancellationToken);
         var change = await db.HostChanges.AsNoTracking().Include(c => c.Stacks)
-            .Where(c => c.HostId == db.Hosts.Named(customerId, hostName).Select(h => h.Id).FirstOrDefault())
+            .Where(c => c.HostId == db.Hosts.Named(customerId, hostName, hostId).Select(h => h.Id).FirstOrDefault())
             .OrderByDescending(c => c.RequestedAt).FirstOrDefaultAsync(cancellationToken);
         return change is null ? null : HostChangeView.From(change, hostName);
     }

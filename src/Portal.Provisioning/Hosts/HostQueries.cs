@@ -69,11 +69,12 @@ public sealed class HostQueries(IDbContextFactory<PortalDbContext> contexts, Cos
         return new ResultPage<HostSummary>(items, total, query.Page, query.PageSize);
     }
 
-    public async Task<HostDetails?> GetAsync(Guid customerId, string name, CancellationToken cancellationToken = default)
+    /// <summary>The host the name means (the live one), or with <paramref name="hostId"/> that host of the name (an old one).</summary>
+    public async Task<HostDetails?> GetAsync(Guid customerId, string name, Guid? hostId = null, CancellationToken cancellationToken = default)
     {
         await using var db = await contexts.CreateDbContextAsync(cancellationToken);
         var host = await db.Hosts.AsNoTracking()
-            .Named(customerId, name)
+            .Named(customerId, name, hostId)
             .Include(h => h.Environments)
             .FirstOrDefaultAsync(cancellationToken);
         return host is null ? null : ToDetails(host);
@@ -81,10 +82,10 @@ public sealed class HostQueries(IDbContextFactory<PortalDbContext> contexts, Cos
 
     /// <summary>The environment's stack events, newest first; null when the host or the environment does not exist.</summary>
     public async Task<ResultPage<StackEventView>?> EventsAsync(Guid customerId, string name, EnvironmentKind environment,
-        int pageNumber = 1, int pageSize = DefaultEventPageSize, CancellationToken cancellationToken = default)
+        int pageNumber = 1, int pageSize = DefaultEventPageSize, Guid? hostId = null, CancellationToken cancellationToken = default)
     {
         await using var db = await contexts.CreateDbContextAsync(cancellationToken);
-        if (await EnvironmentIdAsync(db, customerId, name, environment, cancellationToken) is not { } environmentId) return null;
+        if (await EnvironmentIdAsync(db, customerId, name, hostId, environment, cancellationToken) is not { } environmentId) return null;
         var events = db.StackEvents.AsNoTracking().Where(e => e.HostEnvironmentId == environmentId);
         var total = await events.CountAsync(cancellationToken);
         var items = await events
@@ -99,11 +100,11 @@ public sealed class HostQueries(IDbContextFactory<PortalDbContext> contexts, Cos
     /// The environment's newest stack event that says why a stack failed or rolled back (a *_FAILED resource, or the stack's
     /// ROLLBACK_IN_PROGRESS naming the failed resources), however many events the rollback added after it; null when none.
     /// </summary>
-    public async Task<StackEventView?> LatestFailureAsync(Guid customerId, string name, EnvironmentKind environment,
+    public async Task<StackEventView?> LatestFailureAsync(Guid customerId, string name, EnvironmentKind environment, Guid? hostId = null,
         CancellationToken cancellationToken = default)
     {
         await using var db = await contexts.CreateDbContextAsync(cancellationToken);
-        if (await EnvironmentIdAsync(db, customerId, name, environment, cancellationToken) is not { } environmentId) return null;
+        if (await EnvironmentIdAsync(db, customerId, name, hostId, environment, cancellationToken) is not { } environmentId) return null;
         return await db.StackEvents.AsNoTracking()
             .Where(e => e.HostEnvironmentId == environmentId && e.ResourceStatusReason != null
                 && e.ResourceStatus.EndsWith("ROLLBACK_IN_PROGRESS") && e.LogicalResourceId == e.StackName)
@@ -133,8 +134,9 @@ public sealed class HostQueries(IDbContextFactory<PortalDbContext> contexts, Cos
         new GitLabAccessView(host.GitLab.ProjectId, host.GitLab.TokenSecretArn is not null, host.GitLab.Automates, host.GitLab.ManualReason,
             host.GitLab.HookId is not null, host.GitLab.HookStatus, host.GitLab.InfrastructureFolder));
 
-    private static Task<Guid?> EnvironmentIdAsync(PortalDbContext db, Guid customerId, string name, EnvironmentKind environment, CancellationToken cancellationToken) =>
-        db.Hosts.Named(customerId, name)
+    private static Task<Guid?> EnvironmentIdAsync(PortalDbContext db, Guid customerId, string name, Guid? hostId, EnvironmentKind environment,
+        CancellationToken cancellationToken) =>
+        db.Hosts.Named(customerId, name, hostId)
             .SelectMany(h => h.Environments.Where(e => e.Kind == environment).Select(e => (Guid?)e.Id))
             .FirstOrDefaultAsync(cancellationToken);
 

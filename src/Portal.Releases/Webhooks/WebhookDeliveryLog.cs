@@ -15,11 +15,11 @@ public sealed class WebhookDeliveryLog(IDbContextFactory<PortalDbContext> contex
     public const int MaxCount = 100;
 
     /// <summary>Newest first; null when the customer has no such host.</summary>
-    public async Task<IReadOnlyList<DeliveryLogEntry>?> RecentAsync(Guid customerId, string hostName, int count = DefaultCount,
+    public async Task<IReadOnlyList<DeliveryLogEntry>?> RecentAsync(Guid customerId, string hostName, int count = DefaultCount, Guid? hostId = null,
         CancellationToken cancellationToken = default)
     {
         await using var db = await contexts.CreateDbContextAsync(cancellationToken);
-        var hostId = await db.Hosts.Named(customerId, hostName).Select(h => (Guid?)h.Id).FirstOrDefaultAsync(cancellationToken);
+        hostId = await db.Hosts.Named(customerId, hostName, hostId).Select(h => (Guid?)h.Id).FirstOrDefaultAsync(cancellationToken);
         if (hostId is null) return null;
         var rows = await db.PushDeliveries.AsNoTracking()
             .Where(d => d.HostId == hostId)

@@ -119,7 +119,7 @@ public static class HostChangeEndpoints
         TypedResults.Problem(message, statusCode: StatusCodes.Status409Conflict, title: title);
 
     private static async Task<ProblemHttpResult> ChangeNotFoundAsync(Guid customerId, string name, Guid id, HostQueries queries, HttpContext http) =>
-        await queries.GetAsync(customerId, name, http.RequestAborted) is null
+        await queries.GetAsync(customerId, name, cancellationToken: http.RequestAborted) is null
             ? HostNotFound(name)
             : TypedResults.Problem($"Host '{name}' has no change {id}.", statusCode: StatusCodes.Status404NotFound, title: "Change not found");
 }

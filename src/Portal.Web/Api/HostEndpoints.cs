@@ -55,7 +55,7 @@ public static class HostEndpoints
                 case OrderOutcome.Unavailable unavailable:
                     return TypedResults.Problem(unavailable.Message, statusCode: StatusCodes.Status503ServiceUnavailable, title: "GitLab or AWS did not answer");
                 case OrderOutcome.Created created:
-                    var host = await queries.GetAsync(customerId, created.Name, http.RequestAborted)
+                    var host = await queries.GetAsync(customerId, created.Name, cancellationToken: http.RequestAborted)
                                ?? throw new InvalidOperationException($"Host {created.Name} vanished right after it was ordered.");
                     return TypedResults.Created(HostLocation(created.Name),
                         new CreatedHost(host, created.WebhookToken, HostWebhook.Url(portal.BaseUrl.ToString())));
@@ -71,14 +71,17 @@ public static class HostEndpoints
                          "webhook and reports commit statuses); it is checked against GitLab and kept only in AWS Secrets Manager. " +
                          "503 when GitLab or AWS did not answer (nothing was ordered).");
 
-        hosts.MapGet("/{name}", async Task<Results<Ok<HostDetails>, ProblemHttpResult>> (string name, HttpContext http, HostQueries queries) =>
+        hosts.MapGet("/{name}", async Task<Results<Ok<HostDetails>, ProblemHttpResult>> (string name, [Description(OldHost)] Guid? host, HttpContext http,
+            HostQueries queries) =>
         {
             if (CustomerOf(http) is not { } customerId) return NoCustomer();
-            return await queries.GetAsync(customerId, name, http.RequestAborted) is { } host ? TypedResults.Ok(host) : HostNotFound(name);
+            return await queries.GetAsync(customerId, name, host, http.RequestAborted) is { } found ? TypedResults.Ok(found) : HostNotFound(name);
         })
         .ProducesProblem(StatusCodes.Status404NotFound)
         .WithName("GetHost")
-        .WithSummary("One of your hosts: its order, state, environments and monthly estimate.");
+        .WithSummary("One of your hosts: its order, state, environments and monthly estimate.")
+        .WithDescription("A name means your live host of that name, else the newest decommissioned one; an older decommissioned host of " +
+                         "the name (the list shows its id) is read with ?host={id}. 404 when you have no such host.");
 
         hosts.MapDelete("/{name}", async Task<Results<Accepted<HostDetails>, ValidationProblem, ProblemHttpResult>> (
             string name,
@@ -91,7 +94,9 @@ public static class HostEndpoints
                 return TypedResults.ValidationProblem(new Dictionary<string, string[]> { [HostOperations.ConfirmationField] = [started.Message] },
                     title: "Confirm the decommission.");
             if (ActionProblems.Of(started, "Cannot decommission the host") is { } refused) return refused;
-            return await queries.GetAsync(customerId, name, http.RequestAborted) is { } host ? TypedResults.Accepted(HostLocation(name), host) : HostNotFound(name);
+            return await queries.GetAsync(customerId, name, cancellationToken: http.RequestAborted) is { } host
+                ? TypedResults.Accepted(HostLocation(name), host)
+                : HostNotFound(name);
         })
         .ProducesProblem(StatusCodes.Status404NotFound)
         .ProducesProblem(StatusCodes.Status409Conflict)
@@ -108,7 +113,9 @@ public static class HostEndpoints
             if (CustomerOf(http) is not { } customerId) return NoCustomer();
             var started = await operations.RetryAsync(http.User.ToActor(http), customerId, name, http.RequestAborted);
             if (ActionProblems.Of(started, "Cannot retry the host") is { } refused) return refused;
-            return await queries.GetAsync(customerId, name, http.RequestAborted) is { } host ? TypedResults.Accepted(HostLocation(name), host) : HostNotFound(name);
+            return await queries.GetAsync(customerId, name, cancellationToken: http.RequestAborted) is { } host
+                ? TypedResults.Accepted(HostLocation(name), host)
+                : HostNotFound(name);
         })
         .ProducesProblem(StatusCodes.Status404NotFound)
         .ProducesProblem(StatusCodes.Status409Conflict)
@@ -117,11 +124,11 @@ public static class HostEndpoints
         .WithDescription("202 Accepted: the retry has started; follow the host at the Location. 409 when no environment has failed.");
 
         hosts.MapGet("/{name}/environments", async Task<Results<Ok<IReadOnlyList<EnvironmentDetails>>, ProblemHttpResult>> (
-            string name, HttpContext http, HostQueries queries) =>
+            string name, [Description(OldHost)] Guid? host, HttpContext http, HostQueries queries) =>
         {
             if (CustomerOf(http) is not { } customerId) return NoCustomer();
-            return await queries.GetAsync(customerId, name, http.RequestAborted) is { } host
-                ? TypedResults.Ok(host.Environments)
+            return await queries.GetAsync(customerId, name, host, http.RequestAborted) is { } found
+                ? TypedResults.Ok(found.Environments)
                 : HostNotFound(name);
         })
         .ProducesProblem(StatusCodes.Status404NotFound)
@@ -129,25 +136,25 @@ public static class HostEndpoints
         .WithSummary("The host's environments with their state, branch and outputs.");
 
         hosts.MapGet("/{name}/environments/{environment}/events", async Task<Results<Ok<ResultPage<StackEventView>>, ValidationProblem, ProblemHttpResult>> (
-            string name, string environment, int? page, int? pageSize, HttpContext http, HostQueries queries) =>
+            string name, string environment, int? page, int? pageSize, [Description(OldHost)] Guid? host, HttpContext http, HostQueries queries) =>
         {
             if (CustomerOf(http) is not { } customerId) return NoCustomer();
             if (!EnvironmentNames.TryParse(environment, out var kind)) return EnvironmentNotFound(name, environment);
             var errors = Paging.Check(page, pageSize, HostQueries.MaxEventPageSize);
             if (errors.Count > 0) return TypedResults.ValidationProblem(errors);
-            var events = await queries.EventsAsync(customerId, name, kind, page ?? 1, pageSize ?? HostQueries.DefaultEventPageSize, http.RequestAborted);
-            return events is null ? await NotFoundAsync(customerId, name, environment, queries, http) : TypedResults.Ok(events);
+            var events = await queries.EventsAsync(customerId, name, kind, page ?? 1, pageSize ?? HostQueries.DefaultEventPageSize, host, http.RequestAborted);
+            return events is null ? await NotFoundAsync(customerId, name, host, environment, queries, http) : TypedResults.Ok(events);
         })
         .ProducesProblem(StatusCodes.Status404NotFound)
         .WithName("ListStackEvents")
         .WithSummary("CloudFormation events of the environment's stacks, newest first.");
 
         hosts.MapGet("/{name}/environments/{environment}/outputs", async Task<Results<Ok<HostOutputs>, ProblemHttpResult>> (
-            string name, string environment, HttpContext http, HostQueries queries) =>
+            string name, string environment, [Description(OldHost)] Guid? host, HttpContext http, HostQueries queries) =>
         {
             if (CustomerOf(http) is not { } customerId) return NoCustomer();
-            if (await queries.GetAsync(customerId, name, http.RequestAborted) is not { } host) return HostNotFound(name);
-            return host.Environments.FirstOrDefault(e => string.Equals(e.Name, environment, StringComparison.OrdinalIgnoreCase)) is { } found
+            if (await queries.GetAsync(customerId, name, host, http.RequestAborted) is not { } details) return HostNotFound(name);
+            return details.Environments.FirstOrDefault(e => string.Equals(e.Name, environment, StringComparison.OrdinalIgnoreCase)) is { } found
                 ? TypedResults.Ok(found.Outputs)
                 : EnvironmentNotFound(name, environment);
         })
@@ -156,7 +163,7 @@ public static class HostEndpoints
         .WithSummary("The environment's site URL, database endpoint and the name of the secret holding the database password (never the password).");
 
         hosts.MapGet("/{name}/releases", async Task<Results<Ok<ResultPage<ReleaseSummary>>, ValidationProblem, ProblemHttpResult>> (
-            string name, int? page, int? pageSize, string? environment, HttpContext http, ReleaseQueries queries) =>
+            string name, int? page, int? pageSize, string? environment, [Description(OldHost)] Guid? host, HttpContext http, ReleaseQueries queries) =>
         {
             if (CustomerOf(http) is not { } customerId) return NoCustomer();
             var errors = Paging.Check(page, pageSize, ReleaseQueries.MaxReleasePageSize);
@@ -167,7 +174,8 @@ public static class HostEndpoints
                 else errors["environment"] = ["Use dev, staging or production."];
             }
             if (errors.Count > 0) return TypedResults.ValidationProblem(errors);
-            var releases = await queries.ReleasesAsync(customerId, name, kind, page ?? 1, pageSize ?? ReleaseQueries.DefaultReleasePageSize, http.RequestAborted);
+            var releases = await queries.ReleasesAsync(customerId, name, kind, page ?? 1, pageSize ?? ReleaseQueries.DefaultReleasePageSize, host,
+                http.RequestAborted);
             return releases is null ? HostNotFound(name) : TypedResults.Ok(releases);
         })
         .ProducesProblem(StatusCodes.Status404NotFound)
@@ -233,7 +241,8 @@ public static class HostEndpoints
                 return TypedResults.ValidationProblem(new Dictionary<string, string[]> { [HostOrderFields.GitLabToken] = [replaced.Message] },
                     title: "GitLab does not accept the token.");
             if (ActionProblems.Of(replaced, "Cannot replace the token") is { } refused) return refused;
-            return await queries.GetAsync(customerId, name, http.RequestAborted) is { } host ? TypedResults.Ok(host) : HostNotFound(name);
+            return await queries.GetAsync(customerId, name, cancellationToken: http.RequestAborted) is { } host ? TypedResults.Ok(host)
+                : HostNotFound(name);
         })
         .ProducesProblem(StatusCodes.Status404NotFound)
         .ProducesProblem(StatusCodes.Status409Conflict)
@@ -245,6 +254,10 @@ public static class HostEndpoints
         hosts.MapWebhookEndpoints();
         return api;
     }
+
+    /// <summary>The reads of one host take it: a name means the live host, an id also picks an old one of the name.</summary>
+    internal const string OldHost = "A decommissioned host's id (from the list), to read that host when a newer host has its name; " +
+                                    "it must be yours and carry this name.";
 
     public static string HostLocation(string name) => $"/api/v1/hosts/{Uri.EscapeDataString(name)}";
 
@@ -260,8 +273,9 @@ public static class HostEndpoints
         TypedResults.Problem($"Host '{name}' has no environment '{environment}' (dev, staging or production, as ordered).",
             statusCode: StatusCodes.Status404NotFound, title: "Environment not found");
 
-    private static async Task<ProblemHttpResult> NotFoundAsync(Guid customerId, string name, string environment, HostQueries queries, HttpContext http) =>
-        await queries.GetAsync(customerId, name, http.RequestAborted) is null ? HostNotFound(name) : EnvironmentNotFound(name, environment);
+    private static async Task<ProblemHttpResult> NotFoundAsync(Guid customerId, string name, Guid? host, string environment, HostQueries queries,
+        HttpContext http) =>
+        await queries.GetAsync(customerId, name, host, http.RequestAborted) is null ? HostNotFound(name) : EnvironmentNotFound(name, environment);
 }
 
 /// <summary>The answer to an order: the host, and its webhook token this once.</summary>

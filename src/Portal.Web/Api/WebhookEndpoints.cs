@@ -1,3 +1,4 @@
+using System.ComponentModel;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Portal.Releases.Webhooks;
 using Portal.Web.Auth;
@@ -11,12 +12,12 @@ public static class WebhookEndpoints
     public static RouteGroupBuilder MapWebhookEndpoints(this RouteGroupBuilder hosts)
     {
         hosts.MapGet("/{name}/webhook/deliveries", async Task<Results<Ok<IReadOnlyList<DeliveryLogEntry>>, ValidationProblem, ProblemHttpResult>> (
-            string name, int? count, HttpContext http, WebhookDeliveryLog log) =>
+            string name, int? count, [Description(OldHost)] Guid? host, HttpContext http, WebhookDeliveryLog log) =>
         {
             if (CustomerOf(http) is not { } customerId) return NoCustomer();
             if (count is < 1 or > WebhookDeliveryLog.MaxCount)
                 return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["count"] = [$"Use 1 to {WebhookDeliveryLog.MaxCount}."] });
-            var entries = await log.RecentAsync(customerId, name, count ?? WebhookDeliveryLog.DefaultCount, http.RequestAborted);
+            var entries = await log.RecentAsync(customerId, name, count ?? WebhookDeliveryLog.DefaultCount, host, http.RequestAborted);
             return entries is null ? HostNotFound(name) : TypedResults.Ok(entries);
         })
         .ProducesProblem(StatusCodes.Status404NotFound)

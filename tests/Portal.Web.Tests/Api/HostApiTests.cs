@@ -244,6 +244,74 @@ public sealed class HostApiTests(JoblessPortalFixture jobless) : IClassFixture<J
     }
 
     [Fact]
+    public async Task A_name_means_the_live_host_and_an_old_decommissioned_host_of_the_name_is_read_with_its_id()
+    {
+        var (user, api) = await Helpers.CustomerAsync();
+        var customerId = user.CustomerId!.Value;
+        var oldId = (await HostApiHelpers.OrderAsync(api, "again")).GetProperty("host").GetProperty("id").GetGuid();
+        var oldDev = await Helpers.EnvironmentAsync(customerId, "again", EnvironmentKind.Dev);
+        var now = DateTimeOffset.UtcNow;
+        await Helpers.DbAsync(async db =>
+        {
+            db.Releases.Add(Release(oldDev.Id, "0001d111", "dev", now.AddMinutes(-10), ReleaseState.Succeeded));
+            await db.SaveChangesAsync();
+            await db.HostEnvironments.Where(e => e.HostId == oldId).ExecuteUpdateAsync(s => s
+                .SetProperty(e => e.State, EnvironmentState.Decommissioned).SetProperty(e => e.Operation, EnvironmentOperation.None));
+            return await db.Hosts.Where(h => h.Id == oldId).ExecuteUpdateAsync(s => s.SetProperty(h => h.State, HostState.Decommissioned));
+        });
+        var newId = (await HostApiHelpers.OrderAsync(api, "again")).GetProperty("host").GetProperty("id").GetGuid();
+        var newDev = await Helpers.DbAsync(db => db.HostEnvironments.AsNoTracking().SingleAsync(e => e.HostId == newId));
+        await Helpers.DbAsync(db =>
+        {
+            db.Releases.Add(Release(newDev.Id, "0002e222", "dev", now.AddMinutes(-1), ReleaseState.InProgress));
+            return db.SaveChangesAsync();
+        });
+        var (_, other) = await Helpers.CustomerAsync();
+        var othersId = (await HostApiHelpers.OrderAsync(other, "again")).GetProperty("host").GetProperty("id").GetGuid();
+
+        // The name means the live host; the list names both, each with its id.
+        var live = await api.GetFromJsonAsync<JsonElement>("/api/v1/hosts/again");
+        Assert.Equal((newId, "Provisioning"), (live.GetProperty("id").GetGuid(), live.GetProperty("state").GetString()));
+        var list = await api.GetFromJsonAsync<JsonElement>("/api/v1/hosts?search=again");
+        Assert.Equal(new[] { newId, oldId }.Order(), list.GetProperty("items").EnumerateArray().Select(h => h.GetProperty("id").GetGuid()).Order());
+        Assert.Equal(["0002e222"], Commits(await api.GetFromJsonAsync<JsonElement>("/api/v1/hosts/again/releases")));
+
+        // ?host= reads the old one: the host, its environments, events and releases.
+        var old = await api.GetFromJsonAsync<JsonElement>($"/api/v1/hosts/again?host={oldId}");
+        Assert.Equal((oldId, "Decommissioned"), (old.GetProperty("id").GetGuid(), old.GetProperty("state").GetString()));
+        var environments = await api.GetFromJsonAsync<JsonElement>($"/api/v1/hosts/again/environments?host={oldId}");
+        Assert.Equal(["dev:Decommissioned"], environments.EnumerateArray().Select(e => $"{e.GetProperty("name").GetString()}:{e.GetProperty("state").GetString()}"));
+        Assert.Equal(HttpStatusCode.OK, (await api.GetAsync($"/api/v1/hosts/again/environments/dev/events?host={oldId}")).StatusCode);
+        Assert.Equal(["0001d111"], Commits(await api.GetFromJsonAsync<JsonElement>($"/api/v1/hosts/again/releases?host={oldId}")));
+        Assert.Equal(newId, (await api.GetFromJsonAsync<JsonElement>($"/api/v1/hosts/again?host={newId}")).GetProperty("id").GetGuid());
+
+        // Only the customer's own host, and only under its own name: anything else is not found.
+        foreach (var route in new[]
+                 {
+                     $"/api/v1/hosts/again?host={othersId}", $"/api/v1/hosts/again/releases?host={othersId}",
+                     $"/api/v1/hosts/again/environments?host={othersId}", $"/api/v1/hosts/again/environments/dev/events?host={othersId}",
+                     $"/api/v1/hosts/again/environments/dev/outputs?host={othersId}", $"/api/v1/hosts/again/webhook/deliveries?host={othersId}",
+                     $"/api/v1/hosts/another-name?host={oldId}", $"/api/v1/hosts/again?host={Guid.NewGuid()}",
+                 })
+        {
+            var problem = await HostApiHelpers.ProblemAsync(await api.GetAsync(route), HttpStatusCode.NotFound);
+            Assert.DoesNotContain(othersId.ToString(), problem.ToString());
+        }
+        await HostApiHelpers.ProblemAsync(await api.GetAsync("/api/v1/hosts/again?host=not-an-id"), HttpStatusCode.BadRequest);
+        Assert.Equal(othersId, (await other.GetFromJsonAsync<JsonElement>("/api/v1/hosts/again")).GetProperty("id").GetGuid());
+
+        // The reference says so.
+        var document = await api.GetFromJsonAsync<JsonElement>("/openapi/v1.json");
+        var get = document.GetProperty("paths").GetProperty("/api/v1/hosts/{name}").GetProperty("get");
+        Assert.Contains("?host={id}", get.GetProperty("description").GetString());
+        var parameter = get.GetProperty("parameters").EnumerateArray().Single(p => p.GetProperty("name").GetString() == "host");
+        Assert.Equal("query", parameter.GetProperty("in").GetString());
+        Assert.Contains("decommissioned host's id", parameter.GetProperty("description").GetString());
+
+        static List<string?> Commits(JsonElement page) => page.GetProperty("items").EnumerateArray().Select(r => r.GetProperty("commitId").GetString()).ToList();
+    }
+
+    [Fact]
     public async Task Regenerating_the_webhook_token_replaces_it_and_is_audited()
     {
         var (user, api) = await Helpers.CustomerAsync();

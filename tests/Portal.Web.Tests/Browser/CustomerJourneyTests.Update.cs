@@ -166,6 +166,95 @@ public sealed partial class CustomerJourneyTests
         Assert.Equal(HostChangeState.Discarded, await DbAsync(db => db.HostChanges.Where(c => c.HostId == hostId).Select(c => c.State).SingleAsync()));
     }
 
+    [Fact]
+    public async Task A_customer_adds_production_to_a_dev_host_sees_its_stacks_and_cost_previewed_confirms_and_gets_it_active()
+    {
+        var customer = await SignInAsNewCustomerAsync();
+        var hostId = await OrderActiveAsync(customer, "grows", production: false, storageGb: 20);
+        await Page.SetViewportSizeAsync(PageLayout.LaptopWidth, 768);
+        await Page.GotoAsync("/hosts/grows");
+        await SignInPage.WaitUntilInteractiveAsync(Page);
+        await Expect(Page.GetByTestId("environment-dev")).ToBeVisibleAsync();
+        await Expect(Page.GetByTestId("environment-production")).ToHaveCountAsync(0);
+
+        await Page.GetByTestId("update").ClickAsync();
+        await Expect(Page).ToHaveURLAsync(new Regex("/hosts/grows/update$"));
+        var production = Page.GetByRole(AriaRole.Checkbox, new() { Name = "production", Exact = true });
+        await Expect(production).Not.ToBeCheckedAsync();
+        await Expect(Page.GetByTestId("production-options")).ToHaveCountAsync(0);
+        var before = Money(await Page.GetByTestId("cost-before").InnerTextAsync());
+
+        await production.CheckAsync();
+        await Expect(Page.GetByTestId("production-options")).ToBeVisibleAsync();
+        await Expect(Page.Locator("#branch-production")).ToHaveValueAsync("master");
+        await Expect(Page.GetByTestId("cost-difference")).ToContainTextAsync("+");
+        // Production releases wait for approval: the preview is refused until an approver is named.
+        await Expect(Page.GetByTestId("update-changes")).ToContainTextAsync("None yet that pass the rules.");
+        await Page.GetByTestId("update-preview").ClickAsync();
+        await Expect(Page.GetByTestId("update-failure")).ToContainTextAsync("The order has errors");
+        await Expect(Page.GetByText("Production releases wait for approval: name at least one approver's e-mail.")).ToBeVisibleAsync();
+        Assert.False(await DbAsync(db => db.HostChanges.AnyAsync(c => c.HostId == hostId)));
+        await Page.Locator("#order-approvers").FillAsync("ops@acme.example");
+        await Expect(Page.GetByText("name at least one approver's e-mail")).ToHaveCountAsync(0);
+        await Expect(Page.GetByTestId("update-changes")).ToContainTextAsync("Environments: dev → dev, production");
+
+        await Page.GetByTestId("update-preview").ClickAsync();
+        var preview = Page.GetByTestId("change-preview");
+        await Expect(preview).ToHaveAttributeAsync("data-state", "Ready", new() { Timeout = 30_000 });
+        await Expect(preview.Locator("[data-testid=field-change][data-field=environments] td").Nth(2)).ToHaveTextAsync("dev, production");
+        await Expect(preview.Locator("[data-testid=field-change][data-field=approverEmails] td").Nth(2)).ToHaveTextAsync("ops@acme.example");
+        // Production's two stacks are created when confirmed; dev's stacks do not change.
+        var added = Page.GetByTestId("change-environment-production");
+        await Expect(added.GetByTestId("change-stack")).ToHaveCountAsync(2);
+        foreach (var layer in new[] { "infrastructure", "software" })
+            await Expect(added.Locator($"[data-testid=change-stack][data-layer={layer}]"))
+                .ToContainTextAsync(new Regex(@"-production-.* — created when you confirm"));
+        await Expect(Page.GetByTestId("change-environment-dev")).ToHaveCountAsync(0);
+        // What production adds per month is named with it and is the whole difference of the host's estimate.
+        var addedCost = Money(await added.GetByTestId("environment-added").InnerTextAsync());
+        var after = Money(await CostTotalAsync());
+        Assert.True(addedCost > 0, $"production adds {addedCost}");
+        Assert.Equal(before + addedCost, after);
+        await Expect(Page.GetByTestId("cost-difference"))
+            .ToContainTextAsync(addedCost.ToString("N2", System.Globalization.CultureInfo.InvariantCulture));
+        Assert.Single((await Fixture.World.HostAsync(hostId)).Environments);
+
+        // On a phone the preview and its confirm button fit.
+        await Page.SetViewportSizeAsync(PageLayout.PhoneWidth, 844);
+        var confirm = Page.GetByTestId("change-confirm");
+        await confirm.ScrollIntoViewIfNeededAsync();
+        await Expect(confirm).ToBeInViewportAsync();
+        var overflows = await PageLayout.OverflowsAsync(Page);
+        Assert.True(overflows.Count == 0, $"the update page at {PageLayout.PhoneWidth} px: {string.Join("; ", overflows)}");
+        var button = await confirm.BoundingBoxAsync();
+        var card = await preview.BoundingBoxAsync();
+        Assert.True(button is not null && card is not null && button.X >= card.X - 1 && button.X + button.Width <= card.X + card.Width + 1,
+            $"the confirm button ({button?.X}+{button?.Width}) is outside the preview's width ({card?.X}+{card?.Width})");
+        await Page.SetViewportSizeAsync(PageLayout.LaptopWidth, 768);
+
+        await confirm.ClickAsync();
+        // Confirming checks the shared load balancers' room at AWS first.
+        await Expect(Page).ToHaveURLAsync(new Regex("/hosts/grows$"), new() { Timeout = 15_000 });
+        await Expect(Page.GetByTestId("environment-production")).ToBeVisibleAsync();
+        var host = await Poll.UntilAsync(() => Fixture.World.HostAsync(hostId),
+            h => h.State is HostState.Active or HostState.Failed
+                 && h.Environments.Any(e => e.Kind == EnvironmentKind.Production && e.State is EnvironmentState.Active or EnvironmentState.Failed),
+            Provisioning, "production to be provisioned", ProvisioningWorld.Describe);
+        Assert.Equal(HostState.Active, host.State);
+        var productionEnvironment = host.Environments.Single(e => e.Kind == EnvironmentKind.Production);
+        Assert.Equal((EnvironmentState.Active, "master"), (productionEnvironment.State, productionEnvironment.Branch));
+        Assert.Equal(HostChangeState.Applied, await DbAsync(db => db.HostChanges.Where(c => c.HostId == hostId).Select(c => c.State).SingleAsync()));
+
+        await Expect(Page.GetByTestId("host-state")).ToHaveAttributeAsync("data-state", "Active");
+        await Expect(Page.GetByTestId("environment-state-production")).ToHaveAttributeAsync("data-state", "Active");
+        await Expect(Page.GetByTestId("environment-state-dev")).ToHaveAttributeAsync("data-state", "Active");
+        await Expect(Page.GetByTestId("environment-production")).ToContainTextAsync("master");
+        await Expect(Page.GetByTestId("site-url-production")).ToHaveAttributeAsync("href", new Regex("^https://grows-production--"));
+        await Expect(Page.GetByTestId("host-order")).ToContainTextAsync("ops@acme.example");
+        var audit = await DbAsync(db => db.AuditEntries.Where(a => a.HostId == hostId).Select(a => a.Action).ToListAsync());
+        Assert.Contains(AuditActions.EnvironmentAdded, audit);
+    }
+
     /// <summary>A host ordered as the form saves it, provisioned against the emulator until Active.</summary>
     private async Task<Guid> OrderActiveAsync(PortalUser user, string name, bool production, int storageGb)
     {

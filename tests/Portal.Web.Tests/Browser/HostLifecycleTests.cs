@@ -1,6 +1,7 @@
 using System.Text.RegularExpressions;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Playwright;
 using Portal.Data;
 using Portal.Data.Audit;
 using Portal.Data.Entities;
@@ -14,6 +15,7 @@ namespace Portal.Web.Tests.Browser;
 public sealed class HostLifecycleTests(PortalFixture fixture) : PortalBrowserTests(fixture)
 {
     private const string Password = "Customer#Pass1";
+    private static readonly TimeSpan Provisioning = TimeSpan.FromMinutes(2);
 
     [Fact]
     public async Task A_decommissioned_hosts_name_is_ordered_again_and_the_old_host_stays_as_a_hidden_record()
@@ -68,6 +70,82 @@ public sealed class HostLifecycleTests(PortalFixture fixture) : PortalBrowserTes
     }
 
     [Fact]
+    public async Task After_a_name_is_ordered_again_My_hosts_reaches_the_old_host_its_releases_and_the_new_host_but_never_another_customers()
+    {
+        var customer = await SignInPage.SignInAsNewCustomerAsync(Page, Fixture.Portal, Password);
+        var actor = new Actor(customer.Id, customer.Email!);
+        var customerId = customer.CustomerId!.Value;
+        var old = Assert.IsType<OrderOutcome.Created>(await OrderAsync(actor, customerId, "twice"));
+        await Fixture.World.WaitForAsync(old.HostId, HostState.Active, Provisioning);
+        var oldRelease = await ReleaseAsync(old.HostId, "0001d111");
+
+        // Decommissioned in the browser, then the name ordered again.
+        await Page.GotoAsync("/hosts/twice");
+        await SignInPage.WaitUntilInteractiveAsync(Page);
+        await Page.GetByTestId("decommission").ClickAsync();
+        var dialog = Page.GetByRole(AriaRole.Dialog);
+        await dialog.Locator("#decommission-confirmation").FillAsync("twice");
+        await dialog.GetByTestId("decommission-confirm").ClickAsync();
+        await Fixture.World.WaitForAsync(old.HostId, HostState.Decommissioned, Provisioning);
+        var renewed = Assert.IsType<OrderOutcome.Created>(await OrderAsync(actor, customerId, "twice"));
+        var newRelease = await ReleaseAsync(renewed.HostId, "0002e222");
+        var other = await Fixture.Portal.CreateUserAsync(PortalRoles.Customer, $"{Guid.NewGuid():N}@example.test", Password);
+        var others = Assert.IsType<OrderOutcome.Created>(await OrderAsync(new Actor(other.Id, other.Email!), other.CustomerId!.Value, "twice"));
+        var othersRelease = await ReleaseAsync(others.HostId, "0003f333");
+
+        // My hosts links each: the live one by its name, the old one by its name and id.
+        await Page.GotoAsync("/hosts");
+        await SignInPage.WaitUntilInteractiveAsync(Page);
+        await Page.GetByLabel("Decommissioned too").CheckAsync();
+        var links = Page.GetByTestId("host-link");
+        await Expect(links).ToHaveCountAsync(2);
+        var oldLink = Page.Locator($"[data-testid=host-link][href$='?host={old.HostId}']");
+        await Expect(oldLink).ToHaveCountAsync(1);
+        await Expect(Page.Locator("[data-testid=host-link][href$='hosts/twice']")).ToHaveCountAsync(1);
+
+        // The old host's page: its state, its environment and its release history, none of the new host's.
+        await oldLink.ClickAsync();
+        await Expect(Page).ToHaveURLAsync(new Regex($"/hosts/twice\\?host={old.HostId}$"));
+        await Expect(Page.GetByTestId("host-state")).ToHaveAttributeAsync("data-state", "Decommissioned");
+        await Expect(Page.GetByTestId("host-decommissioned")).ToBeVisibleAsync();
+        await Expect(Page.GetByTestId("environment-state-dev")).ToHaveAttributeAsync("data-state", "Decommissioned");
+        await Expect(Page.GetByTestId("release-row")).ToHaveCountAsync(1);
+        await Expect(Page.GetByTestId("release-row")).ToHaveAttributeAsync("data-release-id", oldRelease.ToString());
+        await Expect(Page.GetByTestId("decommission")).ToHaveCountAsync(0);
+
+        // Its release's page, and back to the old host from there.
+        await Page.GetByTestId("release-row").GetByTestId("release-link").ClickAsync();
+        await Expect(Page.GetByTestId("release-page")).ToHaveAttributeAsync("data-release-id", oldRelease.ToString());
+        await Page.Locator(".mud-breadcrumbs").GetByRole(AriaRole.Link, new() { Name = "twice", Exact = true }).ClickAsync();
+        await Expect(Page).ToHaveURLAsync(new Regex($"/hosts/twice\\?host={old.HostId}$"));
+        await Expect(Page.GetByTestId("host-state")).ToHaveAttributeAsync("data-state", "Decommissioned");
+
+        // The live host, from My hosts, with its own release.
+        await Page.GotoAsync("/hosts");
+        await SignInPage.WaitUntilInteractiveAsync(Page);
+        await Page.Locator("[data-testid=host-link][href$='hosts/twice']").ClickAsync();
+        await Expect(Page).ToHaveURLAsync(new Regex("/hosts/twice$"));
+        await Expect(Page.GetByTestId("host-state")).ToHaveAttributeAsync("data-state", new Regex("^(Ordered|Provisioning|Active)$"));
+        await Expect(Page.GetByTestId("host-decommissioned")).ToHaveCountAsync(0);
+        await Expect(Page.GetByTestId("release-row")).ToHaveCountAsync(1);
+        await Expect(Page.GetByTestId("release-row")).ToHaveAttributeAsync("data-release-id", newRelease.ToString());
+        await Page.GotoAsync($"/hosts/twice/releases/{newRelease}");
+        await Expect(Page.GetByTestId("release-page")).ToHaveAttributeAsync("data-release-id", newRelease.ToString());
+
+        // Another customer's host of the same name is never shown, by its id or its release; nor an id under another name.
+        foreach (var address in new[] { $"/hosts/twice?host={others.HostId}", $"/hosts/other-name?host={old.HostId}", "/hosts/twice?host=not-an-id" })
+        {
+            await Page.GotoAsync(address);
+            await SignInPage.WaitUntilInteractiveAsync(Page);
+            await Expect(Page.GetByTestId("host-not-found")).ToBeVisibleAsync();
+            await Expect(Page.GetByTestId("host-state")).ToHaveCountAsync(0);
+        }
+        await Page.GotoAsync($"/hosts/twice/releases/{othersRelease}");
+        await Expect(Page.GetByTestId("not-found")).ToBeVisibleAsync();
+        await Expect(Page.GetByTestId("release-page")).ToHaveCountAsync(0);
+    }
+
+    [Fact]
     public async Task The_colour_scheme_follows_the_system_until_the_toggle_chooses_and_the_choice_is_kept()
     {
         await Page.EmulateMediaAsync(new() { ColorScheme = Microsoft.Playwright.ColorScheme.Dark });
@@ -105,6 +183,28 @@ public sealed class HostLifecycleTests(PortalFixture fixture) : PortalBrowserTes
             GitLabProjectUrl = $"https://gitlab.example.com/{project}",
             GitLabToken = ProvisioningWorld.GitLabToken,
         });
+    });
+
+    /// <summary>A finished release of the host's dev environment, as the release sync leaves one.</summary>
+    private Task<Guid> ReleaseAsync(Guid hostId, string commit) => DbAsync(async db =>
+    {
+        var environmentId = await db.HostEnvironments.Where(e => e.HostId == hostId && e.Kind == EnvironmentKind.Dev).Select(e => e.Id).SingleAsync();
+        var now = DateTimeOffset.UtcNow;
+        var release = new Release
+        {
+            HostEnvironmentId = environmentId,
+            CommitId = commit,
+            Branch = "dev",
+            Message = $"commit {commit}",
+            ClientRequestToken = Guid.NewGuid().ToString(),
+            PushedAt = now,
+            CreatedAt = now,
+            UpdatedAt = now,
+            State = ReleaseState.Succeeded,
+        };
+        db.Releases.Add(release);
+        await db.SaveChangesAsync();
+        return release.Id;
     });
 
     private Task<T> DbAsync<T>(Func<PortalDbContext, Task<T>> work) =>
