@@ -12,7 +12,8 @@ internal static class PageLayout
 
     /// <summary>
     /// Every visible element that sticks out of the card (MudPaper) it is in, and the page itself when it is wider than the
-    /// window (a sideways scroll bar). Empty when everything fits.
+    /// window (a sideways scroll bar). Empty when everything fits. The clipping ancestor of a clipped element is itself
+    /// measured, so a box that hides what overflows it must still fit its card.
     /// </summary>
     public static async Task<IReadOnlyList<string>> OverflowsAsync(IPage page) =>
         await page.EvaluateAsync<string[]>("""
@@ -24,9 +25,18 @@ internal static class PageLayout
                     const box = card.getBoundingClientRect();
                     if (box.width === 0) continue;
                     if (box.right > window.innerWidth + 1) found.push(`card ${card.dataset.testid ?? card.className} ends at ${box.right} past the window`);
+                    // What an ancestor clips (overflow hidden or clip, e.g. a progress bar's moving stripe) is not seen; a
+                    // scrolling ancestor still counts, since the reader must scroll sideways.
+                    const clipped = element => {
+                        for (let parent = element.parentElement; parent && parent !== card; parent = parent.parentElement) {
+                            const overflow = getComputedStyle(parent).overflowX;
+                            if (overflow === 'hidden' || overflow === 'clip') return true;
+                        }
+                        return false;
+                    };
                     for (const element of card.querySelectorAll('*')) {
                         const r = element.getBoundingClientRect();
-                        if (r.width === 0 || r.height === 0) continue;
+                        if (r.width === 0 || r.height === 0 || clipped(element)) continue;
                         if (r.right > box.right + 1 || r.left < box.left - 1)
                             found.push(`${element.tagName.toLowerCase()}.${element.className} "${(element.textContent ?? '').trim().slice(0, 40)}" `
                                 + `spans ${Math.round(r.left)}–${Math.round(r.right)} in card ${card.dataset.testid ?? ''} ${Math.round(box.left)}–${Math.round(box.right)}`);
