@@ -11,13 +11,17 @@ using static Portal.Web.Tests.Api.HostChangeApiTests;
 
 namespace Portal.Web.Tests.Api;
 
-/// <summary>A portal without jobs whose shared load balancer has room for one rule (Platform:Quotas).</summary>
+/// <summary>
+/// A portal without jobs whose shared load balancer has room for one rule (Platform:Quotas), reading the listener's rules
+/// afresh for every placement (no snapshot), so a rule made by a test counts at once.
+/// </summary>
 public sealed class OneRulePortalFixture : IAsyncLifetime
 {
     public PortalFixture Fixture { get; } = new(new Dictionary<string, string?>
     {
         ["Jobs:RunServer"] = "false",
         ["Platform:Quotas:RulesPerLoadBalancer"] = "1",
+        ["Provisioning:ListenerRulesFreshFor"] = "00:00:00.001",
     });
 
     public Task InitializeAsync() => Fixture.InitializeAsync();
