@@ -59,8 +59,8 @@ public class PushDelivery
 
 /// <summary>
 /// Accepted (its release waits to be made), Queued (its release is pending), then Started or Failed; Held (kept while
-/// its environment is provisioning or updating, then Accepted or Superseded); Ignored; Superseded (a newer push of the
-/// same branch was released instead).
+/// its environment is provisioning or updating, then Accepted or Superseded, or Ignored when the environment is removed
+/// first); Ignored; Superseded (a newer push of the same branch was released instead).
 /// </summary>
 public enum DeliveryStatus { Accepted, Ignored, Started, Failed, Queued, Held, Superseded }
 

@@ -18,6 +18,12 @@ public abstract record ChangeOutcome
     public sealed record Invalid(IReadOnlyDictionary<string, string[]> Errors) : ChangeOutcome;
     public sealed record Conflict(string Message) : ChangeOutcome;
     public sealed record NotFound : ChangeOutcome;
+
+    /// <summary>
+    /// The platform cannot take the change now (no shared load balancer has room for an environment it adds, or AWS did not
+    /// answer), as an order is refused (<see cref="OrderOutcome.Unavailable"/>): nothing was changed (the API answers 503).
+    /// </summary>
+    public sealed record Unavailable(string Message) : ChangeOutcome;
 }
 
 /// <summary>
@@ -100,11 +106,12 @@ public sealed class HostChanges(IDbContextFactory<PortalDbContext> contexts, Hos
         if (validation.Order is not { } valid) return new ChangeOutcome.Invalid(validation.Errors);
         if (await claims.CheckAsync(valid, host.Id, host.GitLab.ProjectId, cancellationToken) is { Count: > 0 } refused) return new ChangeOutcome.Invalid(refused);
 
-        // As for an order: environments it adds must fit on a shared load balancer before anything is made.
+        // As for an order: environments it adds must fit on a shared load balancer before anything is made; the platform's
+        // capacity, not the customer's request, is what refuses it.
         var needs = valid.Environments.Where(o => host.LiveEnvironments().All(e => e.Kind != o.Kind))
             .Select(o => ListenerCapacity.NeedOf(o.Kind, valid.DeploymentStyle, valid.CustomDomain)).ToList();
         if (needs.Count > 0 && await listeners.PlacementRefusalAsync(db, needs, cancellationToken) is { } full)
-            return new ChangeOutcome.Conflict(full + " The change was not confirmed.");
+            return new ChangeOutcome.Unavailable(full + " The change was not confirmed.");
 
         var now = clock.GetUtcNow();
         var checks = Apply(db, actor, host, change, valid, now);

@@ -93,12 +93,17 @@ public sealed class StackDriver(ICloudFormation cloudFormation, StackEventCopier
         }
     }
 
+    /// <summary>The request token verb of an update: one stack update per verb and attempt.</summary>
+    public const string UpdateVerb = "update";
+
     /// <summary>
     /// Applies <paramref name="stack"/> to the environment's recorded stack unless it already completed with the same
-    /// template and parameters: with <paramref name="start"/> when given (executing a previewed change set), else with UpdateStack.
+    /// template and parameters: with <paramref name="start"/> when given (executing a previewed change set), else with UpdateStack
+    /// (its request token made of <paramref name="verb"/>). <paramref name="after"/> names the verb of an update this attempt
+    /// made of the stack first (one that prepares this one): a completion of that one is not this one's, which then starts.
     /// </summary>
     public async Task<LayerProgress> UpdateAsync(PortalDbContext db, HostEnvironment environment, RenderedStack stack, CancellationToken cancellationToken,
-        Func<CancellationToken, Task>? start = null)
+        Func<CancellationToken, Task>? start = null, string verb = UpdateVerb, string? after = null)
     {
         if (environment.StackId(stack.Layer) is not { } stackId)
             return LayerProgress.Failed($"No {stack.Layer.ToString().ToLowerInvariant()} stack is recorded for this environment; retry its provisioning first.");
@@ -111,6 +116,9 @@ public sealed class StackDriver(ICloudFormation cloudFormation, StackEventCopier
         {
             case StackCondition.Busy:
                 return LayerProgress.RunningFrom(latest.Timestamp);
+            case StackCondition.Ready when fromThisAttempt && !StackStatus.IsRolledBackUpdate(latest.ResourceStatus)
+                                           && after is not null && latest.ClientRequestToken == environment.RequestToken(stack.Layer, after):
+                return await StartUpdateAsync(environment, stack, stackId, verb, start, cancellationToken);
             case StackCondition.Ready when fromThisAttempt && !StackStatus.IsRolledBackUpdate(latest.ResourceStatus):
                 environment.SetTemplateHash(stack.Layer, stack.TemplateHash);
                 return LayerProgress.Done(await cloudFormation.DescribeStackAsync(stackId, cancellationToken));
@@ -119,7 +127,7 @@ public sealed class StackDriver(ICloudFormation cloudFormation, StackEventCopier
                 environment.Recovered();
                 return await StartUpdateAsync(environment, stack, stackId, "update-after-rollback", null, cancellationToken);
             case StackCondition.Ready when !fromThisAttempt:
-                return await StartUpdateAsync(environment, stack, stackId, "update", start, cancellationToken);
+                return await StartUpdateAsync(environment, stack, stackId, verb, start, cancellationToken);
             case StackCondition.UpdateStuck when !fromThisAttempt && environment.Recovery == StackRecovery.ContinueRollback
                                                  && latest.ResourceStatus == "UPDATE_ROLLBACK_FAILED":
                 await cloudFormation.ContinueUpdateRollbackAsync(stackId, environment.RecoveryResources,

@@ -52,6 +52,11 @@ public sealed partial class HostStackRenderer(TemplateCatalog templates, Platfor
     /// <summary>The template's smallest DatabaseStorageGb.</summary>
     public const int MinDatabaseStorageGb = 20;
 
+    /// <summary>The software template's parameters a custom domain is made of, and the one guarding its dedicated load balancer.</summary>
+    public const string CustomDomainParameter = "CustomDomain";
+    public const string CertificateArnParameter = "CertificateArn";
+    private const string LoadBalancerDeletionProtectionParameter = "LoadBalancerDeletionProtection";
+
     public StackPlan Render(HostEnvironmentOrder order, int listenerPriority, string? amiId = null) =>
         new(RenderInfrastructure(order), RenderPackerTemplate(order), RenderSoftware(order, listenerPriority, amiId));
 
@@ -124,8 +129,8 @@ public sealed partial class HostStackRenderer(TemplateCatalog templates, Platfor
             ["DatabaseMultiAz"] = Flag(host.Database.MultiAz),
             ["DatabaseDeletionProtection"] = Flag(purpose != StackPurpose.Decommission),
             ["DeploymentStyle"] = host.DeploymentStyle.ToString(),
-            ["CustomDomain"] = order.IsProduction ? host.Domain.CustomDomain?.Trim().ToLowerInvariant() ?? "" : "",
-            ["CertificateArn"] = order.IsProduction ? host.Domain.CertificateArn?.Trim() ?? "" : "",
+            [CustomDomainParameter] = order.IsProduction ? host.Domain.CustomDomain?.Trim().ToLowerInvariant() ?? "" : "",
+            [CertificateArnParameter] = order.IsProduction ? host.Domain.CertificateArn?.Trim() ?? "" : "",
             ["RequireApproval"] = Flag(order.RequiresApproval),
             ["PermissionsBoundaryArn"] = platform.PermissionsBoundaryArn,
             ["AccessLogBucketName"] = platform.AccessLogBucket,
@@ -138,11 +143,34 @@ public sealed partial class HostStackRenderer(TemplateCatalog templates, Platfor
             ["DatabaseInstanceIdentifier"] = names.ResourceName,
             ["ReleaseDeployed"] = Flag(order.ReleaseDeployed),
             ["LiveColour"] = order.LiveColour == LiveColour.Green ? "green" : "blue",
-            ["LoadBalancerDeletionProtection"] = Flag(purpose == StackPurpose.Provision),
+            [LoadBalancerDeletionProtectionParameter] = Flag(purpose == StackPurpose.Provision),
         };
         AddZonalMinimums(parameters, minInstances, platform.AvailabilityZones.Count);
         AddApprovers(parameters, order);
         return Build(order, StackLayer.Software, purpose, TemplateCatalog.HostSoftware, parameters);
+    }
+
+    /// <summary>
+    /// The step before an update that drops a production environment's custom domain: <paramref name="software"/> (rendered
+    /// without the domain) still serving <paramref name="customDomain"/> with <paramref name="certificateArn"/>, as the live
+    /// stack does, with the dedicated load balancer's deletion protection lifted. CloudFormation deletes a resource the
+    /// template drops as it stands, and a protected load balancer refuses that (the update would still complete, leaving
+    /// the load balancer behind), so the protection is lifted by an update of its own first.
+    /// </summary>
+    public static RenderedStack LiftDedicatedLoadBalancerProtection(RenderedStack software, string customDomain, string certificateArn)
+    {
+        if (software.Layer != StackLayer.Software) throw new ArgumentException("Only the software stack has a dedicated load balancer.", nameof(software));
+        var kept = new Dictionary<string, string>
+        {
+            [CustomDomainParameter] = customDomain,
+            [CertificateArnParameter] = certificateArn,
+            [LoadBalancerDeletionProtectionParameter] = Flag(false),
+        };
+        return software with
+        {
+            Purpose = StackPurpose.DropCustomDomain,
+            Parameters = software.Parameters.Select(p => kept.TryGetValue(p.Key, out var value) ? p with { Value = value } : p).ToList(),
+        };
     }
 
     public RenderedPackerTemplate RenderPackerTemplate(HostEnvironmentOrder order)

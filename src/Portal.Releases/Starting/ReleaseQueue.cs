@@ -84,15 +84,39 @@ public sealed class ReleaseQueue(IDbContextFactory<PortalDbContext> contexts, Ti
         return made;
     }
 
+    /// <summary>What a held push whose environment was removed (by a change, or with its host) before it was Active says.</summary>
+    public const string RemovedBeforeRelease = "The environment was removed before the push could be released.";
+
     /// <summary>
     /// Releases the pushes held while their environment was being built, once it is Active: the newest push of each
-    /// branch becomes accepted, the others are superseded. Its own transaction; returns how many were accepted. The
-    /// starters call it at every poll, so it needs no word from the provisioning side.
+    /// branch becomes accepted, the others are superseded. A push held for an environment that is removed instead (its
+    /// decommission began, or its host's) will never be released and is ignored, saying so. Its own transaction; returns
+    /// how many were accepted. The starters call it at every poll, so it needs no word from the provisioning side.
     /// </summary>
     public async Task<int> ReleaseHeldAsync(CancellationToken cancellationToken)
     {
         await using var db = await contexts.CreateDbContextAsync(cancellationToken);
         await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
+        var removed = await db.PushDeliveries
+            .FromSql($"""
+                SELECT d.* FROM "PushDeliveries" d
+                JOIN "Hosts" h ON h."Id" = d."HostId"
+                JOIN "HostEnvironments" e ON e."HostId" = d."HostId" AND e."Kind" = d."Environment"
+                WHERE d."Status" = 'Held' AND (h."State" IN ('Decommissioning', 'Decommissioned')
+                    OR e."State" IN ('Decommissioning', 'Decommissioned') OR e."Operation" = 'Decommission')
+                ORDER BY d."ReceivedAt"
+                LIMIT 500
+                FOR UPDATE OF d SKIP LOCKED
+                """)
+            .ToListAsync(cancellationToken);
+        foreach (var delivery in removed)
+        {
+            // The environment will not be Active again: as a push to it now would be, the push is ignored (a resend once an
+            // environment of its branch is Active again is let through, as for any push ignored while it was not Active).
+            delivery.Status = DeliveryStatus.Ignored;
+            delivery.IgnoredBecause = IgnoredBecause.EnvironmentNotActive;
+            delivery.StatusReason = RemovedBeforeRelease;
+        }
         var ready = await db.PushDeliveries
             .FromSql($"""
                 SELECT d.* FROM "PushDeliveries" d
@@ -104,7 +128,7 @@ public sealed class ReleaseQueue(IDbContextFactory<PortalDbContext> contexts, Ti
                 FOR UPDATE OF d SKIP LOCKED
                 """)
             .ToListAsync(cancellationToken);
-        if (ready.Count == 0) return 0;
+        if (ready.Count == 0 && removed.Count == 0) return 0;
         var accepted = 0;
         foreach (var branch in ready.GroupBy(d => (d.HostId, d.Environment)))
         {

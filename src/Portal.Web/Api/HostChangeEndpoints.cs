@@ -82,17 +82,23 @@ public static class HostChangeEndpoints
                 ChangeOutcome.Done done => TypedResults.Accepted(ChangeLocation(name, id), done.Change),
                 ChangeOutcome.Invalid invalid => TypedResults.ValidationProblem(invalid.Errors, title: "The change no longer passes the order rules."),
                 ChangeOutcome.Conflict conflict => Conflict(conflict.Message, "Cannot confirm the change"),
+                // As an order the platform has no room for: the platform's capacity, not the request, is at fault.
+                ChangeOutcome.Unavailable unavailable => TypedResults.Problem(unavailable.Message, statusCode: StatusCodes.Status503ServiceUnavailable,
+                    title: "Cannot confirm the change now"),
                 _ => await ChangeNotFoundAsync(customerId, name, id, queries, http),
             };
         })
         .ProducesProblem(StatusCodes.Status404NotFound)
         .ProducesProblem(StatusCodes.Status409Conflict)
+        .ProducesProblem(StatusCodes.Status503ServiceUnavailable)
         .WithName("ConfirmHostChange")
         .WithSummary("Confirms a Ready (or NoChanges) change: the order is saved and the previewed stacks are updated.")
         .WithDescription(
             "202 Accepted: the change is Applying and the host Updating (follow them at the Location and at /hosts/{name} until the change is " +
             "Applied and the host Active again; Failed with AWS's reason otherwise). A NoChanges change is Applied at once. " +
-            "409 while the preview is still Preparing, when the change was discarded, superseded, failed or already confirmed, or when the host is not Active.");
+            "409 while the preview is still Preparing, when the change was discarded, superseded, failed or already confirmed, or when the host is not Active. " +
+            "503 when an environment it adds fits on no shared load balancer (as an order is refused; an operator must add one) or AWS did not answer: " +
+            "nothing changed and the change stays open, to be confirmed later.");
 
         hosts.MapDelete("/{name}/changes/{id:guid}", async Task<Results<Ok<HostChangeView>, ProblemHttpResult>> (
             string name, Guid id, HttpContext http, HostChanges changes, HostQueries queries) =>

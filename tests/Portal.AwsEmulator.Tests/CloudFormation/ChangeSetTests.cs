@@ -97,6 +97,24 @@ public sealed class ChangeSetTests(EmulatorFixture aws) : IClassFixture<Emulator
     }
 
     [Fact]
+    public async Task A_change_set_made_before_an_UpdateStack_is_obsolete_and_cannot_be_executed()
+    {
+        var stack = EmulatorFixture.UniqueName("obsolete");
+        await aws.Stacks.CreateAndWaitAsync(stack, Before);
+        var created = await CreateChangeSetAsync(stack, "stale", After);
+        await SettledAsync(created.Text("Id"));
+
+        await aws.Stacks.WaitAsync(await aws.Stacks.UpdateAsync(stack, Before.Replace("DisplayName: one", "DisplayName: other")));
+        var changeSet = await DescribeAsync(created.Text("Id"));
+        var execute = await Assert.ThrowsAsync<AwsError>(() => aws.Stacks.CallAsync("ExecuteChangeSet", ("ChangeSetName", created.Text("Id"))));
+
+        // "a change set might be ... in an OBSOLETE state because the stack was already updated" (ChangeSetSummary.ExecutionStatus).
+        Assert.Equal(("CREATE_COMPLETE", "OBSOLETE"), (changeSet.Text("Status"), changeSet.Text("ExecutionStatus")));
+        Assert.Equal("InvalidChangeSetStatus", execute.Code);
+        Assert.DoesNotContain(await aws.Stacks.ResourcesAsync(stack), r => r.LogicalId == "Added");
+    }
+
+    [Fact]
     public async Task A_create_change_set_puts_the_stack_in_review_and_executing_it_creates_the_stack()
     {
         var stack = EmulatorFixture.UniqueName("review");

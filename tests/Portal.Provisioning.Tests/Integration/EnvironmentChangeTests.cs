@@ -183,7 +183,7 @@ public sealed class EnvironmentChangeTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task An_environment_that_fits_on_no_shared_load_balancer_is_refused_at_confirmation_as_an_order_is()
+    public async Task An_environment_that_fits_on_no_shared_load_balancer_is_unavailable_at_confirmation_as_an_order_is()
     {
         await using var crowded = await ProvisioningWorld.StartAsync(new Dictionary<string, string?> { ["Platform:Quotas:RulesPerLoadBalancer"] = "1" });
         var host = await crowded.ActiveHostAsync("crowded", EnvironmentKind.Dev);
@@ -197,7 +197,22 @@ public sealed class EnvironmentChangeTests : IAsyncLifetime
 
         var refused = await Changes(c => c.ConfirmAsync(Customer, host.CustomerId, "crowded", id));
 
-        Assert.Contains("shared load balancers are full", Assert.IsType<ChangeOutcome.Conflict>(refused).Message);
+        // The platform's capacity refuses it, not the customer's request: unavailable, as an order in its place is (503, not 409).
+        var unavailable = Assert.IsType<ChangeOutcome.Unavailable>(refused);
+        Assert.Contains("shared load balancers are full", unavailable.Message);
+        Assert.EndsWith("The change was not confirmed.", unavailable.Message);
+        var project = ProvisioningWorld.NextProject();
+        var order = await crowded.Portal.WithScopeAsync(s => s.GetRequiredService<HostOrders>().CreateAsync(Customer, host.CustomerId, new HostOrder
+        {
+            Name = "crowded-too",
+            Plan = "small",
+            Environments = ["dev"],
+            GitLabProjectPath = project,
+            GitLabProjectUrl = $"https://gitlab.example.com/{project}.git",
+            GitLabToken = ProvisioningWorld.GitLabToken,
+            HealthCheckPath = "/health",
+        }));
+        Assert.Contains("shared load balancers are full", Assert.IsType<OrderOutcome.Unavailable>(order).Message);
         var after = await crowded.HostAsync(host.Id);
         Assert.Equal((HostState.Active, 1), (after.State, after.Environments.Count));
         Assert.Equal(HostChangeState.Ready, (await crowded.Portal.WithScopeAsync(s =>

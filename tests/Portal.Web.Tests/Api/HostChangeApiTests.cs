@@ -315,6 +315,7 @@ public sealed class HostChangeApiTests(JoblessPortalFixture jobless) : IClassFix
         var confirm = paths.GetProperty("/api/v1/hosts/{name}/changes/{id}/confirm").GetProperty("post");
         Assert.Equal("ConfirmHostChange", confirm.GetProperty("operationId").GetString());
         Assert.True(confirm.GetProperty("responses").TryGetProperty("409", out _));
+        Assert.True(confirm.GetProperty("responses").TryGetProperty("503", out _));
     }
 
     /// <summary>An order as a script would send it: the one the host was ordered with, edited.</summary>

@@ -2,7 +2,9 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Text;
 using System.Text.Json;
+using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
+using Portal.Data;
 using Portal.Data.Audit;
 using Portal.Data.Entities;
 using Portal.Releases.Webhooks;
@@ -213,6 +215,47 @@ public sealed class GitLabDeliveryRulesTests(WebhookPortalFixture fixture) : ICl
         var older = (await fixture.DeliveriesAsync(host.Id)).Single(d => d.After == new string('1', 40));
         Assert.Equal(DeliveryStatus.Superseded, older.Status);
     }
+
+    [Theory]
+    [InlineData(HostState.Updating, EnvironmentState.Decommissioning)] // removed by a change: its stacks are being deleted
+    [InlineData(HostState.Active, EnvironmentState.Decommissioned)] // removed by a change before the starters looked
+    [InlineData(HostState.Decommissioning, EnvironmentState.Decommissioning)] // the whole host is decommissioned
+    public async Task A_push_held_for_an_environment_being_added_ends_ignored_saying_why_when_the_environment_is_removed_instead(
+        HostState hostAfter, EnvironmentState productionAfter)
+    {
+        // Production is being added to the host (dev is Active): its pushes are held until it is Active.
+        var host = await DocumentedHostAsync(HostState.Provisioning, EnvironmentState.Active);
+        await SetProductionAsync(host, EnvironmentState.Provisioning, EnvironmentOperation.Provision);
+        var held = await gitlab.SendAsync(GitLabSender.Push(GitLabDocumentedPayloads.Push, host.WebhookToken));
+        Assert.Equal("held", (await held.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("status").GetString());
+
+        await fixture.Portal.WithScopeAsync(services => services.GetRequiredService<PortalDbContext>().Hosts.Where(h => h.Id == host.Id)
+            .ExecuteUpdateAsync(set => set.SetProperty(h => h.State, hostAfter)));
+        await SetProductionAsync(host, productionAfter,
+            productionAfter == EnvironmentState.Decommissioned ? EnvironmentOperation.None : EnvironmentOperation.Decommission);
+        var accepted = await fixture.ReleaseHeldAsync();
+
+        Assert.Equal(0, accepted);
+        var delivery = Assert.Single(await fixture.DeliveriesAsync(host.Id));
+        Assert.Equal((DeliveryStatus.Ignored, IgnoredBecause.EnvironmentNotActive), (delivery.Status, delivery.IgnoredBecause));
+        Assert.Equal("The environment was removed before the push could be released.", delivery.StatusReason);
+        Assert.Null(delivery.ReleaseId);
+        // The customer's deliveries panel reads the log: the reason, no longer "held".
+        var shown = Assert.Single((await fixture.Portal.WithScopeAsync(services =>
+            services.GetRequiredService<WebhookDeliveryLog>().RecentAsync(host.CustomerId, host.Name)))!);
+        Assert.Equal(("ignored", "The environment was removed before the push could be released.", (Guid?)null), (shown.Status, shown.Reason, shown.ReleaseId));
+
+        // Ended: an environment of the branch that is Active again later releases nothing of it.
+        await fixture.SetStateAsync(host.Id, HostState.Active, EnvironmentState.Active);
+        await fixture.ReleaseHeldAsync();
+        Assert.Empty(await fixture.ReleasesAsync(host));
+        Assert.Equal(DeliveryStatus.Ignored, Assert.Single(await fixture.DeliveriesAsync(host.Id)).Status);
+    }
+
+    private Task<int> SetProductionAsync(TestHost host, EnvironmentState state, EnvironmentOperation operation) =>
+        fixture.Portal.WithScopeAsync(services => services.GetRequiredService<PortalDbContext>().HostEnvironments
+            .Where(e => e.Id == host.Environments[EnvironmentKind.Production])
+            .ExecuteUpdateAsync(set => set.SetProperty(e => e.State, state).SetProperty(e => e.Operation, operation)));
 
     [Fact]
     public async Task A_resend_of_a_push_ignored_because_its_environment_was_not_Active_is_let_through_once_it_is()

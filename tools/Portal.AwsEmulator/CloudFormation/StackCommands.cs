@@ -93,6 +93,10 @@ public sealed class StackCommands(StackEngine engine, FaultRules faults, StackVi
             stack.RoleArn = role ?? stack.RoleArn;
             stack.Operation = Operation("Update", deployment, token, "ROLLBACK");
             stack.Operation.ChangeSetId = changeSetId;
+            // A change set was made against the stack as it was: an update by other means makes it obsolete (no longer executable).
+            if (changeSetId is null)
+                foreach (var changeSet in stack.ChangeSets.Where(c => c.ExecutionStatus == "AVAILABLE"))
+                    changeSet.ExecutionStatus = "OBSOLETE";
             Remember(stack, "Update", token);
             StackEvents.SetStatus(stack, StackStatuses.UpdateInProgress, "User Initiated", token);
             return snapshot;
