@@ -4,6 +4,7 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.Features;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 
@@ -76,8 +77,6 @@ public sealed class AlbStandIn : IAsyncDisposable
         foreach (var target in balancer.targets) balancer.probing.Add(Task.Run(() => balancer.ProbeAsync(target)));
         return balancer;
     }
-
-    public TargetHealth HealthOf(Uri target) => TargetAt(target).Health;
 
     /// <summary>Requests sent to the target, and those answered by the load balancer itself (502/504) because it failed.</summary>
     public (int Forwarded, int Failed) CountsOf(Uri target) => (TargetAt(target).Forwarded, TargetAt(target).Failed);

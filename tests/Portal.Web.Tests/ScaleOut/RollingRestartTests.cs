@@ -282,6 +282,6 @@ public sealed class RollingRestartTests(ITestOutputHelper output) : IAsyncLifeti
     /// </summary>
     private sealed record Delivery(TimeSpan SentAt, TimeSpan Took, int Status, string? Answer, string Body, Guid? ReleaseId, string? Error);
 
-    /// <summary>A restart's times after SIGTERM, which came at <see cref="From"/> on the senders' clock.</summary>
+    /// <summary>A restart's times after SIGTERM, which came at <paramref name="From"/> on the senders' clock.</summary>
     private sealed record Restart(string Name, TimeSpan From, TimeSpan OutOfService, TimeSpan Exited, TimeSpan Ready, TimeSpan InService);
 }
