@@ -28,12 +28,15 @@ namespace Portal.Web.Tests.ScaleOut;
 /// after two failing probes in a row (ALB's UnhealthyThresholdCount default) and back after two passing ones, and sends a
 /// request once: a refused or reset connection is a 502 for GitLab, never tried on the other instance, because ALB does
 /// not. So a delivery is lost exactly when an instance stops accepting before the load balancer stopped sending to it:
-/// the drain (Portal:Shutdown:DrainDelay) must outlast UnhealthyThreshold × interval. Here the probe interval is 150 ms
-/// (ALB's shortest is 5 s) and the drain 2 s: thirteen intervals, where docs/operations.md asks for three (15 s against
-/// 2 × 5 s), to leave room for a busy test machine. Without the drain (DrainDelay 0) this test fails with 502s.
+/// the drain (Portal:Shutdown:DrainDelay) must outlast UnhealthyThreshold × interval. Here the probe interval is 500 ms
+/// (ALB's shortest is 5 s) and the drain 3 s: six intervals, where docs/operations.md asks for three (15 s against
+/// 2 × 5 s), to leave room for a busy test machine; a probe times out after 450 ms, as ALB's timeout must be shorter than
+/// its interval (a shorter one takes a slow but serving instance out of service, and with both out the load balancer
+/// fails open onto the stopped one). Without the drain (DrainDelay 0) this test fails with 502s.
 ///
-/// The pushes are of real commits at the GitLab stand-in (three hosts, their dev and staging branches), made before the
-/// hooks are sent so that the sending keeps a steady pace; the hooks carry GitLab's headers and documented body, and
+/// The pushes are of real commits at the GitLab stand-in (three hosts that have released before, their dev and staging
+/// branches: a host's first release also rolls out a software stack update, and pushes wait for it to end),
+/// made before the hooks are sent so that the sending keeps a steady pace; the hooks carry GitLab's headers and documented body, and
 /// are sent as GitLab's Sidekiq workers send them: several at once, each waiting up to GitLab's 10 s webhook timeout.
 /// Each body keeps the documented example's "before", so no push is older than another: superseding an older push is
 /// ReleaseQueue's rule, with tests of its own.
@@ -41,12 +44,12 @@ namespace Portal.Web.Tests.ScaleOut;
 public sealed class RollingRestartTests(ITestOutputHelper output) : IAsyncLifetime
 {
     private const int Hosts = 3;
-    private const int CommitsPerBranch = 50;
+    private const int CommitsPerBranch = 60;
     private static readonly string[] Branches = ["dev", "staging"];
     private static readonly TimeSpan SendEvery = TimeSpan.FromMilliseconds(300);
-    private static readonly TimeSpan DrainDelay = TimeSpan.FromSeconds(2);
+    private static readonly TimeSpan DrainDelay = TimeSpan.FromSeconds(3);
     private static readonly HealthCheckSettings HealthCheck = new(
-        Interval: TimeSpan.FromMilliseconds(150), Timeout: TimeSpan.FromMilliseconds(120), HealthyThreshold: 2, UnhealthyThreshold: 2);
+        Interval: TimeSpan.FromMilliseconds(500), Timeout: TimeSpan.FromMilliseconds(450), HealthyThreshold: 2, UnhealthyThreshold: 2);
 
     private EmulatorHost emulator = null!;
     private StandInHost gitLab = null!;
@@ -77,6 +80,8 @@ public sealed class RollingRestartTests(ITestOutputHelper output) : IAsyncLifeti
         for (var i = 0; i < Hosts; i++)
         {
             var (host, repository) = await ReleasePortalFixture.CreateHostWithPipelinesAsync(setup, gitLab);
+            await setup.WithScopeAsync(services => services.GetRequiredService<PortalDbContext>().HostEnvironments.Where(e => e.HostId == host.Id)
+                .ExecuteUpdateAsync(set => set.SetProperty(e => e.ReleaseDeployed, true)));
             var commits = Branches.ToDictionary(b => b, b => new Queue<string>(repository.CommitMany(b, CommitsPerBranch)));
             projects.Add(new Project(host, repository, commits));
         }
