@@ -218,7 +218,8 @@ public sealed class AlbStandIn : IAsyncDisposable
             UseCookies = false,
             ConnectTimeout = TimeSpan.FromSeconds(10),
             PooledConnectionIdleTimeout = TimeSpan.FromSeconds(60),
-        }) { Timeout = TimeSpan.FromSeconds(60) };
+        })
+        { Timeout = TimeSpan.FromSeconds(60) };
 
         public TargetHealth Health { get; private set; } = TargetHealth.Initial;
 

@@ -36,7 +36,7 @@ namespace Portal.Web.Tests.ScaleOut;
 ///
 /// The pushes are of real commits at the GitLab stand-in (three hosts that have released before, their dev and staging
 /// branches: a host's first release also rolls out a software stack update, and pushes wait for it to end),
-/// made before the hooks are sent so that the sending keeps a steady pace; the hooks carry GitLab's headers and documented body, and
+/// pushed ahead of the hooks so that the sending keeps a steady pace; the hooks carry GitLab's headers and documented body, and
 /// are sent as GitLab's Sidekiq workers send them: several at once, each waiting up to GitLab's 10 s webhook timeout.
 /// Each body keeps the documented example's "before", so no push is older than another: superseding an older push is
 /// ReleaseQueue's rule, with tests of its own.
@@ -44,7 +44,8 @@ namespace Portal.Web.Tests.ScaleOut;
 public sealed class RollingRestartTests(ITestOutputHelper output) : IAsyncLifetime
 {
     private const int Hosts = 3;
-    private const int CommitsPerBranch = 60;
+    private const int CommitsPerBranch = 30;
+    private const int CommitBatch = 10;
     private static readonly string[] Branches = ["dev", "staging"];
     private static readonly TimeSpan SendEvery = TimeSpan.FromMilliseconds(300);
     private static readonly TimeSpan DrainDelay = TimeSpan.FromSeconds(3);
@@ -82,7 +83,7 @@ public sealed class RollingRestartTests(ITestOutputHelper output) : IAsyncLifeti
             var (host, repository) = await ReleasePortalFixture.CreateHostWithPipelinesAsync(setup, gitLab);
             await setup.WithScopeAsync(services => services.GetRequiredService<PortalDbContext>().HostEnvironments.Where(e => e.HostId == host.Id)
                 .ExecuteUpdateAsync(set => set.SetProperty(e => e.ReleaseDeployed, true)));
-            var commits = Branches.ToDictionary(b => b, b => new Queue<string>(repository.CommitMany(b, CommitsPerBranch)));
+            var commits = Branches.ToDictionary(b => b, b => new ConcurrentQueue<string>(repository.CommitMany(b, CommitsPerBranch)));
             projects.Add(new Project(host, repository, commits));
         }
 
@@ -103,7 +104,8 @@ public sealed class RollingRestartTests(ITestOutputHelper output) : IAsyncLifeti
             using var stop = new CancellationTokenSource();
             var deliveries = new ConcurrentBag<Delivery>();
             var clock = Stopwatch.StartNew();
-            var senders = projects.Select(p => Task.Run(() => SendPushesAsync(balancer.BaseUrl, p, deliveries, clock, stop.Token))).ToList();
+            var senders = projects.Select(p => Task.Run(() => SendPushesAsync(balancer.BaseUrl, p, deliveries, clock, stop.Token)))
+                .Concat(projects.Select(p => Task.Run(() => CommitAheadAsync(p, stop.Token)))).ToList();
             await Task.Delay(TimeSpan.FromSeconds(1.5));
             var restarts = new List<Restart>();
             foreach (var name in new[] { "A", "B" })
@@ -172,10 +174,7 @@ public sealed class RollingRestartTests(ITestOutputHelper output) : IAsyncLifeti
             for (var i = 0; await timer.WaitForNextTickAsync(stop); i++)
             {
                 var branch = Branches[i % Branches.Length];
-                // Made beforehand; should they run out, a commit is made and pushed now.
-                var commit = project.Commits[branch].TryDequeue(out var made) ? made
-                    : project.Repository.Commit(branch, $"Change {i}", ($"late/{i}.txt", "changed\n"));
-                sending.Add(SendAsync(gitlab, project, branch, commit, deliveries, clock));
+                if (project.Commits[branch].TryDequeue(out var commit)) sending.Add(SendAsync(gitlab, project, branch, commit, deliveries, clock));
             }
         }
         catch (OperationCanceledException)
@@ -183,6 +182,21 @@ public sealed class RollingRestartTests(ITestOutputHelper output) : IAsyncLifeti
             // Sending stops; the deliveries sent are seen to their answers.
         }
         await Task.WhenAll(sending);
+    }
+
+    /// <summary>Keeps commits pushed ahead of the sender, a batch at a time, so that it never waits for git.</summary>
+    private static async Task CommitAheadAsync(Project project, CancellationToken stop)
+    {
+        while (!stop.IsCancellationRequested)
+        {
+            var low = Branches.FirstOrDefault(b => project.Commits[b].Count < CommitsPerBranch);
+            if (low is null)
+            {
+                await Task.Delay(100, CancellationToken.None);
+                continue;
+            }
+            foreach (var commit in project.Repository.CommitMany(low, CommitBatch)) project.Commits[low].Enqueue(commit);
+        }
     }
 
     private static async Task SendAsync(HttpClient gitlab, Project project, string branch, string commit, ConcurrentBag<Delivery> deliveries,
@@ -238,7 +252,7 @@ public sealed class RollingRestartTests(ITestOutputHelper output) : IAsyncLifeti
         var waited = Stopwatch.StartNew();
         var releases = await Poll.UntilAsync(() => setup.WithScopeAsync(services => services.GetRequiredService<PortalDbContext>().Releases
                 .AsNoTracking().Where(r => hostIds.Contains(r.HostEnvironment.HostId)).ToListAsync()),
-            made => made.Count >= releaseIds.Count && made.All(r => r.PipelineExecutionId is not null), TimeSpan.FromSeconds(60),
+            made => made.Count >= releaseIds.Count && made.All(r => r.PipelineExecutionId is not null), TimeSpan.FromSeconds(120),
             "every release to be started", made => $"{made.Count(r => r.PipelineExecutionId is not null)} of {made.Count} started; " +
                 string.Join("; ", made.Where(r => r.PipelineExecutionId is null).Take(3).Select(r => $"{r.State} {r.StateReason}")) +
                 $"\n{Outputs(processes)}");
@@ -279,7 +293,7 @@ public sealed class RollingRestartTests(ITestOutputHelper output) : IAsyncLifeti
     private static string Outputs(IEnumerable<PortalProcess> processes) =>
         string.Join("\n", processes.Select((p, i) => $"--- portal process {i + 1} ({p.BaseUrl}):\n{p.Output}"));
 
-    private sealed record Project(TestHost Host, GitLabRepository Repository, IReadOnlyDictionary<string, Queue<string>> Commits);
+    private sealed record Project(TestHost Host, GitLabRepository Repository, IReadOnlyDictionary<string, ConcurrentQueue<string>> Commits);
 
     /// <summary>
     /// One delivery as GitLab saw it: when it was sent, how long the answer took, the status (0: no answer) and the
