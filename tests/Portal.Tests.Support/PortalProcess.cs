@@ -32,10 +32,11 @@ public sealed class PortalProcess : IAsyncDisposable
     /// <summary>What the process wrote so far, for failure messages.</summary>
     public string Output { get { lock (output) return output.ToString(); } }
 
-    public static async Task<PortalProcess> StartAsync(string connectionString, IReadOnlyDictionary<string, string?> settings)
+    /// <param name="baseUrl">Where it listens: a free loopback port unless given (the address of the instance it replaces).</param>
+    public static async Task<PortalProcess> StartAsync(string connectionString, IReadOnlyDictionary<string, string?> settings, Uri? baseUrl = null)
     {
         var dll = PortalDll();
-        var baseUrl = new Uri($"http://127.0.0.1:{FreePort()}");
+        baseUrl ??= new Uri($"http://127.0.0.1:{FreePort()}");
         var start = new ProcessStartInfo("dotnet", [dll, "--urls", baseUrl.ToString(), "--environment", "Development"])
         {
             WorkingDirectory = Path.GetDirectoryName(dll)!,

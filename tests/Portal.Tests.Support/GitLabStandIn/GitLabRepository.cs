@@ -52,6 +52,21 @@ public sealed class GitLabRepository : IDisposable
         return sha;
     }
 
+    /// <summary>
+    /// <paramref name="count"/> commits on top of the branch's head, each changing a file of its own, pushed together;
+    /// returns their shas, oldest first (as if each had been pushed alone, the push hooks would name them in this order).
+    /// </summary>
+    public IReadOnlyList<string> CommitMany(string branch, int count)
+    {
+        Work.Run("fetch", "-q", "origin", branch);
+        Work.Run("checkout", "-q", "-B", branch, "FETCH_HEAD");
+        var shas = new List<string>(count);
+        for (var i = 0; i < count; i++)
+            shas.Add(Work.Commit($"Change {i + 1} of {count}", ($"changes/{Guid.NewGuid():N}.txt", "changed\n")));
+        Work.Run("push", "-q", "origin", $"HEAD:refs/heads/{branch}");
+        return shas;
+    }
+
     /// <summary>The sha the branch points at now.</summary>
     public string Head(string branch)
     {
