@@ -27,6 +27,17 @@ public sealed class PortalHost : IAsyncDisposable
     public IServiceProvider Services => app.Services;
 
     /// <summary>
+    /// The DNS every test portal asks unless a test gives it a DNS server of its own (<see cref="DnsServer"/>): a loopback
+    /// port where nothing answers, so no test asks the machine's resolver about its made-up domains; a page's DNS check
+    /// says it could not check, after a short wait.
+    /// </summary>
+    public static readonly IReadOnlyDictionary<string, string?> NoDns = new Dictionary<string, string?>
+    {
+        ["Dns:NameServers:0"] = "127.0.0.1:9",
+        ["Dns:Timeout"] = "00:00:00.500",
+    };
+
+    /// <summary>
     /// Starts the portal (in Development unless <paramref name="environment"/> names another), optionally also logging
     /// to <paramref name="logs"/>.
     /// </summary>
@@ -35,7 +46,7 @@ public sealed class PortalHost : IAsyncDisposable
     {
         var app = PortalApp.Build(["--environment", environment, "--urls", "http://127.0.0.1:0", "--contentRoot", AppContext.BaseDirectory], builder =>
         {
-            builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
+            builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>(NoDns)
             {
                 [$"ConnectionStrings:{PortalApp.ConnectionStringName}"] = connectionString,
                 // Every browser test signs in from 127.0.0.1; the per-address limit has tests of its own with a low value.

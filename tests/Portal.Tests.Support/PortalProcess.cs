@@ -45,7 +45,7 @@ public sealed class PortalProcess : IAsyncDisposable
         };
         start.Environment["ConnectionStrings__Portal"] = connectionString;
         start.Environment["Logging__LogLevel__Default"] = "Warning";
-        foreach (var (key, value) in settings) start.Environment[key.Replace(":", "__")] = value;
+        foreach (var (key, value) in PortalHost.NoDns.Concat(settings)) start.Environment[key.Replace(":", "__")] = value;
 
         var output = new StringBuilder();
         var process = new Process { StartInfo = start };

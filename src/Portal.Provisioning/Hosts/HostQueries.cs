@@ -132,7 +132,10 @@ public sealed class HostQueries(IDbContextFactory<PortalDbContext> contexts, Cos
         costs.Estimate(host),
         host.CreatedAt, host.UpdatedAt,
         new GitLabAccessView(host.GitLab.ProjectId, host.GitLab.TokenSecretArn is not null, host.GitLab.Automates, host.GitLab.ManualReason,
-            host.GitLab.HookId is not null, host.GitLab.HookStatus, host.GitLab.InfrastructureFolder));
+            host.GitLab.HookId is not null, host.GitLab.HookStatus, host.GitLab.InfrastructureFolder),
+        host.Environments.FirstOrDefault(e => e.Kind == EnvironmentKind.Production && e.State != EnvironmentState.Decommissioned) is { } production
+            ? HostDnsRecords.CustomDomain(host.Domain.CustomDomain, production.Outputs)
+            : null);
 
     private static Task<Guid?> EnvironmentIdAsync(PortalDbContext db, Guid customerId, string name, Guid? hostId, EnvironmentKind environment,
         CancellationToken cancellationToken) =>

@@ -22,7 +22,10 @@ public sealed record HostSummary(
 
 public sealed record EnvironmentSummary(string Name, EnvironmentState State);
 
-/// <summary>A host with its order and environments.</summary>
+/// <summary>
+/// A host with its order and environments; <paramref name="CustomDomainRecord"/> is the CNAME its custom domain needs in the
+/// customer's DNS (production's, while that environment is live).
+/// </summary>
 public sealed record HostDetails(
     Guid Id,
     string Name,
@@ -47,7 +50,8 @@ public sealed record HostDetails(
     CostEstimate MonthlyEstimate,
     DateTimeOffset CreatedAt,
     DateTimeOffset UpdatedAt,
-    GitLabAccessView GitLab);
+    GitLabAccessView GitLab,
+    DnsRecordToCreate? CustomDomainRecord);
 
 /// <summary>
 /// How the portal reaches the host's GitLab project: whether it manages the webhook and commit statuses itself (the

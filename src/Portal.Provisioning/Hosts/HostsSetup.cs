@@ -8,7 +8,10 @@ namespace Portal.Provisioning.Hosts;
 
 public static class HostsSetup
 {
-    /// <summary>Order rules, quotas, prices and the host services; quotas and prices are validated here, at start-up. HostOrders needs the provisioning services.</summary>
+    /// <summary>
+    /// Order rules, quotas, prices, the DNS check and the host services; quotas, prices and the DNS settings are validated
+    /// here, at start-up. HostOrders needs the provisioning services.
+    /// </summary>
     public static IServiceCollection AddPortalHosts(this IServiceCollection services, IConfiguration configuration)
     {
         var quotas = configuration.GetSection(QuotaOptions.Section).Get<QuotaOptions>() ?? new QuotaOptions();
@@ -16,6 +19,8 @@ public static class HostsSetup
         var plans = PlanCatalog.FromConfiguration(configuration);
         var prices = PriceTable.FromConfiguration(configuration);
         prices.Validate(plans);
+        var dns = configuration.GetSection(DnsCheckOptions.Section).Get<DnsCheckOptions>() ?? new DnsCheckOptions();
+        dns.Validate();
 
         // The templates' setup registers the same catalog; whichever comes first serves both.
         services.TryAddSingleton(plans);
@@ -28,6 +33,8 @@ public static class HostsSetup
         services.AddSingleton<HostOrders>();
         services.AddSingleton<HostGitLabSettings>();
         services.AddSingleton<HostQueries>();
+        services.AddSingleton(dns);
+        services.AddSingleton<DnsRecordCheck>();
         return services;
     }
 }

@@ -1,4 +1,5 @@
 using Portal.Data.Entities;
+using Portal.Provisioning.Hosts;
 
 namespace Portal.Web.Components.Shared;
 
@@ -96,6 +97,16 @@ public static class Labels
         "IMPORT_IN_PROGRESS" => "Importing",
         "IMPORT_COMPLETE" => "Imported",
         _ => Words(status.Replace('_', ' ').ToLowerInvariant()),
+    };
+
+    /// <summary>What the DNS says of a record to create: "Points elsewhere (other.example.net)".</summary>
+    public static string Dns(DnsCheckResult result) => result.Outcome switch
+    {
+        DnsCheckOutcome.PointsAtLoadBalancer => "Points at the load balancer",
+        DnsCheckOutcome.NotYet => "Does not resolve yet",
+        DnsCheckOutcome.Elsewhere => $"Points elsewhere ({result.Detail})",
+        DnsCheckOutcome.CouldNotCheck => $"Could not be checked ({result.Detail})",
+        _ => Words(result.Outcome.ToString()),
     };
 
     /// <summary>Whether a CloudFormation status is a failure (the reason of such an event is the one worth reading).</summary>
