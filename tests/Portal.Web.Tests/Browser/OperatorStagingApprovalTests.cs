@@ -39,7 +39,12 @@ public sealed class OperatorStagingApprovalTests(PortalFixture fixture) : Portal
         var created = await order.Content.ReadFromJsonAsync<JsonElement>();
         var hostId = created.GetProperty("host").GetProperty("id").GetGuid();
         var webhookToken = created.GetProperty("webhookToken").GetString()!;
-        var host = await Fixture.World.WaitForAsync(hostId, HostState.Active, TimeSpan.FromMinutes(3)); // provisioning, the first bake and its roll-out
+        await Fixture.World.WaitForAsync(hostId, HostState.Active, TimeSpan.FromMinutes(3));
+        // Settled as ProvisioningWorld.ActiveHostAsync has it: the first image bake and its roll-out (a stack update of
+        // every environment) are over before the operator changes the staging pipeline.
+        var host = await Poll.UntilAsync(() => Fixture.World.HostAsync(hostId),
+            h => h.State == HostState.Active && h.Environments.All(e => e.BakeRequestedAt is null && e.BakeExecutionId is null && e.Operation == EnvironmentOperation.None),
+            TimeSpan.FromSeconds(90), "the first bake and its roll-out to settle", ProvisioningWorld.Describe);
         var staging = host.Environments.Single(e => e.Kind == EnvironmentKind.Staging);
         Assert.Equal(["Source", "Build", "Deploy"], await StagesAsync(staging.PipelineName!));
 
