@@ -72,7 +72,10 @@ public sealed class OperatorStagingApprovalTests(PortalFixture fixture) : Portal
         await Expect(Page.GetByTestId("approval-switch-staging").Locator("input")).ToBeCheckedAsync();
 
         using var gitlab = Fixture.Portal.CreateClient();
-        var push = await gitlab.SendAsync(GitLabSender.Push(ReleasePortalFixture.PushOf(repository, "staging"), webhookToken).From(Fixture.World.GitLab.BaseUrl));
+        // The branch's head, not a new commit: a commit pushed to the stand-in is delivered by the hook the portal
+        // manages there as well, and a second execution of a SUPERSEDED pipeline waits behind the first one's approval.
+        var push = await gitlab.SendAsync(GitLabSender.Push(ReleasePortalFixture.PushOf(repository, "staging", after: repository.Head("staging")),
+            webhookToken).From(Fixture.World.GitLab.BaseUrl));
         Assert.Equal(HttpStatusCode.Accepted, push.StatusCode);
         var releaseId = (await push.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("releaseId").GetGuid();
         var waiting = await SyncUntilAsync(staging.Id, releaseId, ReleaseState.WaitingForApproval);
