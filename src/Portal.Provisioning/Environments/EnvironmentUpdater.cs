@@ -40,8 +40,7 @@ public sealed class EnvironmentUpdater(HostStackRenderer renderer, TemplatePolic
             : await stacks.UpdateAsync(db, environment, software, cancellationToken, ExecutePreviewed(environment, software, change));
         if (progress.Kind != LayerProgressKind.Done) return StepResult.From(progress);
 
-        var live = await cloudFormation.DescribeStackAsync(environment.SoftwareStackId ?? software.StackName, cancellationToken)
-            ?? throw new ProvisioningRefusedException($"Stack {software.StackName} vanished.");
+        var live = await LiveSoftwareAsync(environment, software, cancellationToken);
         EnvironmentProvisioner.CopyOutputs(environment, live.Outputs);
         return StepResult.Finished;
     }
@@ -58,8 +57,7 @@ public sealed class EnvironmentUpdater(HostStackRenderer renderer, TemplatePolic
     private async Task<LayerProgress> DropCustomDomainAsync(PortalDbContext db, HostEnvironment environment, RenderedStack software,
         CancellationToken cancellationToken)
     {
-        var live = await cloudFormation.DescribeStackAsync(environment.SoftwareStackId ?? software.StackName, cancellationToken)
-            ?? throw new ProvisioningRefusedException($"Stack {software.StackName} vanished.");
+        var live = await LiveSoftwareAsync(environment, software, cancellationToken);
         var domain = live.Parameters.FirstOrDefault(p => p.Key == HostStackRenderer.CustomDomainParameter)?.Value;
         if (!string.IsNullOrEmpty(domain))
         {
@@ -71,6 +69,11 @@ public sealed class EnvironmentUpdater(HostStackRenderer renderer, TemplatePolic
         }
         return await stacks.UpdateAsync(db, environment, software, cancellationToken, after: LiftVerb);
     }
+
+    /// <summary>The environment's software stack as CloudFormation has it now.</summary>
+    private async Task<StackDescription> LiveSoftwareAsync(HostEnvironment environment, RenderedStack software, CancellationToken cancellationToken) =>
+        await cloudFormation.DescribeStackAsync(environment.SoftwareStackId ?? software.StackName, cancellationToken)
+        ?? throw new ProvisioningRefusedException($"Stack {software.StackName} vanished.");
 
     private void EnsurePolicy(RenderedStack stack)
     {
