@@ -10,6 +10,14 @@ public static class TestOrders
     public static PortalDbContext Database(string connectionString) =>
         new(new DbContextOptionsBuilder<PortalDbContext>().UseNpgsql(connectionString).Options);
 
+    /// <summary>A context factory on the database, for services that make a context per operation.</summary>
+    public static IDbContextFactory<PortalDbContext> Contexts(string connectionString) => new ContextFactory(connectionString);
+
+    private sealed class ContextFactory(string connectionString) : IDbContextFactory<PortalDbContext>
+    {
+        public PortalDbContext CreateDbContext() => Database(connectionString);
+    }
+
     public static Task<Host> PlaceAsync(PortalDbContext db, string hostName, EnvironmentKind[] environments,
         Action<Host>? configure = null, string? customerSlug = null)
     {

@@ -6,7 +6,10 @@ using Portal.Tests.Support;
 
 namespace Portal.Provisioning.Tests.Stacks;
 
-/// <summary>The allocator straight on real Postgres, many at once, each on its own connection as job workers are.</summary>
+/// <summary>
+/// The allocator straight on real Postgres, many at once, each on its own connection as job workers are, in two
+/// processes (two allocators): each places its callers in batches, and the two take turns on the database's lock.
+/// </summary>
 public sealed class ListenerPriorityAllocatorTests
 {
     private static readonly PlatformSettings Platform = new()
@@ -24,12 +27,13 @@ public sealed class ListenerPriorityAllocatorTests
             for (var i = 0; i < 40; i++)
                 environments.Add((await TestOrders.PlaceAsync(setup, $"site{i}", [EnvironmentKind.Dev], customerSlug: "racers")).Environments.Single().Id);
         var loadBalancer = new ListenerRulePriorities(new ListenerRulesAt(2, 5), new ProvisioningOptions(), TimeProvider.System);
+        ListenerPriorityAllocator[] processes = [Allocator(loadBalancer, connectionString), Allocator(loadBalancer, connectionString)];
 
-        var allocated = await Task.WhenAll(environments.Select(id => Task.Run(async () =>
+        var allocated = await Task.WhenAll(environments.Select((id, i) => Task.Run(async () =>
         {
             await using var db = TestOrders.Database(connectionString);
             var environment = await db.HostEnvironments.Include(e => e.Host).SingleAsync(e => e.Id == id);
-            var priority = await Allocator(loadBalancer).EnsureAsync(db, environment, CancellationToken.None);
+            var priority = await processes[i % 2].EnsureAsync(db, environment, CancellationToken.None);
             await db.SaveChangesAsync();
             return priority;
         })));
@@ -47,7 +51,7 @@ public sealed class ListenerPriorityAllocatorTests
         await using var db = TestOrders.Database(connectionString);
         await db.Database.MigrateAsync();
         var environment = (await TestOrders.PlaceAsync(db, "keeper", [EnvironmentKind.Dev])).Environments.Single();
-        var allocator = Allocator(new ListenerRulePriorities(new ListenerRulesAt(), new ProvisioningOptions(), TimeProvider.System));
+        var allocator = Allocator(new ListenerRulePriorities(new ListenerRulesAt(), new ProvisioningOptions(), TimeProvider.System), connectionString);
         var first = await allocator.EnsureAsync(db, environment, CancellationToken.None);
 
         environment.ListenerPriority = null; // as after a crash before the environment was saved
@@ -58,6 +62,6 @@ public sealed class ListenerPriorityAllocatorTests
         Assert.Equal(Platform.SharedListenerArn, environment.ListenerArn);
     }
 
-    private static ListenerPriorityAllocator Allocator(ListenerRulePriorities loadBalancer, PlatformSettings? platform = null) =>
-        new(new ListenerCapacity(loadBalancer, platform ?? Platform));
+    private static ListenerPriorityAllocator Allocator(ListenerRulePriorities loadBalancer, string connectionString) =>
+        new(new ListenerCapacity(loadBalancer, Platform), TestOrders.Contexts(connectionString));
 }
