@@ -8,7 +8,7 @@ using Portal.Provisioning.Templates;
 namespace Portal.Provisioning.Environments;
 
 /// <summary>
-/// Provisions one host environment: its listener priority, then the infrastructure stack, then the software stack,
+/// Provisions one host environment: its listener priority and the infrastructure stack, then the software stack,
 /// then copies the outputs. Both stacks pass the template policy before the first AWS call.
 /// </summary>
 public sealed class EnvironmentProvisioner(HostStackRenderer renderer, TemplatePolicy policy, ListenerPriorityAllocator priorities, StackDriver stacks, ICloudFormation cloudFormation)
@@ -22,10 +22,16 @@ public sealed class EnvironmentProvisioner(HostStackRenderer renderer, TemplateP
         EnsurePolicy(infrastructure);
         EnsurePolicy(renderer.RenderSoftware(order, environment.ListenerPriority ?? HostStackRenderer.MinListenerPriority));
 
-        var priority = await priorities.EnsureAsync(db, environment, cancellationToken);
+        // The infrastructure stack needs no listener: it starts while the placement waits for its turn.
+        var held = await ListenerPriorityAllocator.HeldAsync(db, environment, cancellationToken);
+        var placing = held is { } placed ? Task.FromResult(placed) : priorities.PlaceAsync(environment, cancellationToken);
+        var creating = stacks.CreateAsync(db, environment, infrastructure, cancellationToken);
+        await Task.WhenAll(placing, creating);
+        (environment.ListenerArn, var priority) = await placing;
+        environment.ListenerPriority = priority;
         var software = renderer.RenderSoftware(order, priority);
 
-        var infrastructureProgress = await stacks.CreateAsync(db, environment, infrastructure, cancellationToken);
+        var infrastructureProgress = await creating;
         if (infrastructureProgress.Kind != LayerProgressKind.Done) return StepResult.From(infrastructureProgress);
 
         var softwareProgress = await stacks.CreateAsync(db, environment, software, cancellationToken);

@@ -21,23 +21,28 @@ public sealed class ListenerPriorityAllocator(ListenerCapacity capacity, IDbCont
     private const string CapacityLock = "portal-shared-listener-capacity";
 
     /// <summary>
-    /// The lowest free priority on the listener, run under the capacity lock (<see cref="CapacityLock"/>): each
-    /// statement reads committed data afresh (read committed), so the insert sees every earlier holder's row.
+    /// The lowest free priorities on the listener, one for each environment in order, run under the capacity lock
+    /// (<see cref="CapacityLock"/>): each statement reads committed data afresh (read committed), so it sees every
+    /// earlier holder's rows. Fewer rows than environments come back only when the listener has no priority left.
     /// </summary>
     private static readonly string AllocateSql = $"""
         INSERT INTO "ListenerPriorityAllocations" ("ListenerArn", "Priority", "HostEnvironmentId", "AllocatedAt")
-        SELECT @listener, c.p, @environment, now()
+        SELECT @listener, free.p, e.id, now()
         FROM (
-            SELECT {HostStackRenderer.MinListenerPriority} AS p
-            UNION SELECT a."Priority" + 1 FROM "ListenerPriorityAllocations" a WHERE a."ListenerArn" = @listener
-            UNION SELECT u + 1 FROM unnest(@used) AS u
-        ) AS c
-        WHERE c.p <= {HostStackRenderer.MaxListenerPriority}
-          AND c.p <> ALL(@used)
-          AND NOT EXISTS (SELECT 1 FROM "ListenerPriorityAllocations" a WHERE a."ListenerArn" = @listener AND a."Priority" = c.p)
-        ORDER BY c.p
-        LIMIT 1
-        RETURNING "Priority";
+            SELECT p, row_number() OVER (ORDER BY p) AS n
+            FROM (
+                -- The lowest n free ones lie within the first (held + used + n) priorities.
+                SELECT p FROM generate_series({HostStackRenderer.MinListenerPriority}, least({HostStackRenderer.MaxListenerPriority},
+                    {HostStackRenderer.MinListenerPriority} + cardinality(@used) + cardinality(@environments)
+                    + (SELECT count(*) FROM "ListenerPriorityAllocations" a WHERE a."ListenerArn" = @listener)::int)) AS p
+                WHERE p <> ALL(@used)
+                  AND NOT EXISTS (SELECT 1 FROM "ListenerPriorityAllocations" a WHERE a."ListenerArn" = @listener AND a."Priority" = p)
+                ORDER BY p
+                LIMIT cardinality(@environments)
+            ) AS lowest
+        ) AS free
+        JOIN unnest(@environments) WITH ORDINALITY AS e(id, n) ON e.n = free.n
+        RETURNING "HostEnvironmentId", "Priority";
         """;
 
     private readonly Lock gate = new();
@@ -50,26 +55,27 @@ public sealed class ListenerPriorityAllocator(ListenerCapacity capacity, IDbCont
     /// </summary>
     public async Task<int> EnsureAsync(PortalDbContext db, HostEnvironment environment, CancellationToken cancellationToken)
     {
-        if (environment is { ListenerPriority: { } held, ListenerArn: not null }) return held;
-        var existing = await db.ListenerPriorityAllocations.AsNoTracking()
-            .FirstOrDefaultAsync(a => a.HostEnvironmentId == environment.Id, cancellationToken);
-        var (listener, priority) = existing is not null
-            ? (existing.ListenerArn, existing.Priority)
-            : await PlaceAsync(new Placement(environment.Id, ListenerCapacity.NeedOf(environment, environment.Host)), cancellationToken);
+        var (listener, priority) = await HeldAsync(db, environment, cancellationToken) ?? await PlaceAsync(environment, cancellationToken);
         environment.ListenerArn = listener;
         return (environment.ListenerPriority = priority).Value;
     }
 
-    /// <summary>Frees the environment's priority (decommission). The caller saves.</summary>
-    public static async Task ReleaseAsync(PortalDbContext db, HostEnvironment environment, CancellationToken cancellationToken)
+    /// <summary>The listener and priority the environment holds already, if any (also one whose caller crashed before saving it).</summary>
+    public static async Task<(string Listener, int Priority)?> HeldAsync(PortalDbContext db, HostEnvironment environment, CancellationToken cancellationToken)
     {
-        await db.ListenerPriorityAllocations.Where(a => a.HostEnvironmentId == environment.Id).ExecuteDeleteAsync(cancellationToken);
-        environment.ListenerPriority = null;
-        environment.ListenerArn = null;
+        if (environment is { ListenerPriority: { } priority, ListenerArn: { } listener }) return (listener, priority);
+        var existing = await db.ListenerPriorityAllocations.AsNoTracking()
+            .FirstOrDefaultAsync(a => a.HostEnvironmentId == environment.Id, cancellationToken);
+        return existing is null ? null : (existing.ListenerArn, existing.Priority);
     }
 
-    private Task<(string Listener, int Priority)> PlaceAsync(Placement placement, CancellationToken cancellationToken)
+    /// <summary>
+    /// Places an environment that holds no priority (<see cref="HeldAsync"/>) on its own connection, so the caller's context
+    /// stays free meanwhile; refused with <see cref="ProvisioningRefusedException"/> when no load balancer has room.
+    /// </summary>
+    public Task<(string Listener, int Priority)> PlaceAsync(HostEnvironment environment, CancellationToken cancellationToken)
     {
+        var placement = new Placement(environment.Id, ListenerCapacity.NeedOf(environment, environment.Host));
         bool start;
         lock (gate)
         {
@@ -80,6 +86,14 @@ public sealed class ListenerPriorityAllocator(ListenerCapacity capacity, IDbCont
         // The turns run apart from any one caller, so a caller that gives up (its job cancelled) stops no one else's.
         if (start) _ = Task.Run(TakeTurnsAsync, CancellationToken.None);
         return placement.Outcome.Task.WaitAsync(cancellationToken);
+    }
+
+    /// <summary>Frees the environment's priority (decommission). The caller saves.</summary>
+    public static async Task ReleaseAsync(PortalDbContext db, HostEnvironment environment, CancellationToken cancellationToken)
+    {
+        await db.ListenerPriorityAllocations.Where(a => a.HostEnvironmentId == environment.Id).ExecuteDeleteAsync(cancellationToken);
+        environment.ListenerPriority = null;
+        environment.ListenerArn = null;
     }
 
     private async Task TakeTurnsAsync()
@@ -125,43 +139,54 @@ public sealed class ListenerPriorityAllocator(ListenerCapacity capacity, IDbCont
             .ToDictionaryAsync(a => a.HostEnvironmentId, a => (a.ListenerArn, a.Priority), cancellationToken);
         var rooms = (await capacity.RoomAsync(db, listings, cancellationToken)).ToList();
         var placed = new List<(Placement Placement, string Listener, int Priority)>();
+        var onListener = new List<Placement>[rooms.Count];
         foreach (var placement in batch)
         {
             if (earlier.TryGetValue(placement.EnvironmentId, out var held))
+            {
                 placed.Add((placement, held.ListenerArn, held.Priority));
-            else if (await AllocateAsync(db, rooms, listings, placement, cancellationToken) is { } allocation)
-                placed.Add((placement, allocation.Listener, allocation.Priority));
-            else
+                continue;
+            }
+            // The first listener with room; what it takes counts for the rest of the batch.
+            var index = rooms.FindIndex(r => r.Fits(placement.Need));
+            if (index < 0)
+            {
                 placement.Outcome.TrySetException(new ProvisioningRefusedException(capacity.Full(rooms)));
+                continue;
+            }
+            rooms[index] = rooms[index].Less(placement.Need);
+            (onListener[index] ??= []).Add(placement);
+        }
+        for (var i = 0; i < rooms.Count; i++)
+        {
+            if (onListener[i] is not { } placements) continue;
+            var listener = rooms[i].Listener.ListenerArn;
+            var priorities = await AllocateAsync(db, listener, placements, listings[i].Priorities(), cancellationToken);
+            foreach (var placement in placements)
+            {
+                if (priorities.TryGetValue(placement.EnvironmentId, out var priority))
+                    placed.Add((placement, listener, priority));
+                else
+                    placement.Outcome.TrySetException(new ProvisioningRefusedException(
+                        $"The shared listener {listener} has no rule priority left ({HostStackRenderer.MinListenerPriority}-{HostStackRenderer.MaxListenerPriority})."));
+            }
         }
         await transaction.CommitAsync(cancellationToken);
         foreach (var (placement, listener, priority) in placed) placement.Outcome.TrySetResult((listener, priority));
     }
 
-    /// <summary>On the first listener with room and a free priority; the room it takes is counted for the rest of the batch.</summary>
-    private static async Task<(string Listener, int Priority)?> AllocateAsync(PortalDbContext db, List<ListenerCapacity.Room> rooms,
-        IReadOnlyList<ListenerCapacity.Listing> listings, Placement placement, CancellationToken cancellationToken)
-    {
-        for (var i = 0; i < rooms.Count; i++)
-        {
-            if (!rooms[i].Fits(placement.Need)) continue;
-            var listener = rooms[i].Listener.ListenerArn;
-            if (await AllocateAsync(db, listener, placement.EnvironmentId, listings[i].Priorities(), cancellationToken) is not { } priority) continue;
-            rooms[i] = rooms[i].Less(placement.Need);
-            return (listener, priority);
-        }
-        return null;
-    }
-
-    private static async Task<int?> AllocateAsync(PortalDbContext db, string listener, Guid environmentId, int[] usedOnLoadBalancer, CancellationToken cancellationToken)
+    private static async Task<Dictionary<Guid, int>> AllocateAsync(PortalDbContext db, string listener, List<Placement> placements,
+        int[] usedOnLoadBalancer, CancellationToken cancellationToken)
     {
         await using var command = new NpgsqlCommand(AllocateSql, (NpgsqlConnection)db.Database.GetDbConnection(),
             (NpgsqlTransaction)db.Database.CurrentTransaction!.GetDbTransaction());
         command.Parameters.AddWithValue("listener", listener);
-        command.Parameters.AddWithValue("environment", environmentId);
+        command.Parameters.AddWithValue("environments", placements.Select(p => p.EnvironmentId).ToArray());
         command.Parameters.AddWithValue("used", usedOnLoadBalancer);
+        var priorities = new Dictionary<Guid, int>();
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
-        return await reader.ReadAsync(cancellationToken) ? reader.GetInt32(0) : null;
+        while (await reader.ReadAsync(cancellationToken)) priorities[reader.GetGuid(0)] = reader.GetInt32(1);
+        return priorities;
     }
 
     /// <summary>An environment waiting for its turn.</summary>
