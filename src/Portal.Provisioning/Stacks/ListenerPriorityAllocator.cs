@@ -79,6 +79,8 @@ public sealed class ListenerPriorityAllocator(ListenerCapacity capacity, IDbCont
         bool start;
         lock (gate)
         {
+            // One placement per environment in a turn: a second insert for it would fail the whole turn.
+            if (waiting.Find(p => p.EnvironmentId == environment.Id) is { } asked) return asked.Outcome.Task.WaitAsync(cancellationToken);
             waiting.Add(placement);
             start = !placing;
             placing = true;
